@@ -1,0 +1,73 @@
+# lastmile build. `make run` and `make test` are the whole set-up on a fresh
+# Debian machine: both depend on `deps`, which installs the Debian packages
+# that pkg-config cannot find.
+
+CC      ?= cc
+PKGS    := gsl sqlite3 libcjson
+# -std=c11 (not gnu11) and -ffp-contract=off keep floating point identical
+# across machines: no fused multiply-add, no -ffast-math (STYLE.md, traps).
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Wall -Wextra -I.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS  += $(PKG_LIBS) -lm
+
+BUILD   ?= build
+SRC     := $(sort $(wildcard sim/*.c models/*.c))
+OBJ     := $(SRC:%.c=$(BUILD)/%.o)
+LIBOBJ  := $(filter-out $(BUILD)/sim/main.o,$(OBJ))
+TESTS   := $(sort $(wildcard tests/test_*.c))
+TESTBIN := $(TESTS:tests/%.c=$(BUILD)/tests/%)
+BENCHES := $(sort $(wildcard tests/bench/bench_*.c))
+BENCHBIN:= $(BENCHES:tests/bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all run test test-sanitize bench deps clean
+
+all: $(BUILD)/lastmile
+
+$(BUILD)/%.o: %.c $(wildcard sim/*.h models/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/lastmile: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIBOBJ) tests/helpers.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcriterion
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS)
+
+# Runs the quickstart scenario into results/quickstart.db and prints its report.
+run: deps
+	$(MAKE) all
+	@mkdir -p results
+	$(BUILD)/lastmile run scenarios/quickstart.json --db results/quickstart.db
+	$(BUILD)/lastmile report results/quickstart.db
+
+# Every Criterion test binary; tests find the binary and data through
+# LASTMILE_ROOT so they can run from any directory.
+test: deps
+	$(MAKE) all $(TESTBIN)
+	@set -e; for t in $(TESTBIN); do echo "== $$t"; LASTMILE_ROOT=$(CURDIR) LASTMILE_BIN=$(CURDIR)/$(BUILD)/lastmile $$t --jobs 2; done
+
+test-sanitize: deps
+	$(MAKE) test BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+
+bench: deps
+	$(MAKE) all $(BENCHBIN)
+	@set -e; for b in $(BENCHBIN); do LASTMILE_ROOT=$(CURDIR) LASTMILE_BIN=$(CURDIR)/$(BUILD)/lastmile $$b; done
+
+# Installs what the build needs, only when it is missing.
+deps:
+	@if ! pkg-config --exists $(PKGS) criterion 2>/dev/null || ! command -v gnuplot >/dev/null || ! command -v sqlite3 >/dev/null; then \
+	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  echo "installing Debian packages (libgsl-dev libsqlite3-dev libcjson-dev libcriterion-dev gnuplot-nox sqlite3 pkg-config)"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    build-essential pkg-config libgsl-dev libsqlite3-dev libcjson-dev libcriterion-dev gnuplot-nox sqlite3 >/dev/null; \
+	fi
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,139 @@
+/* models/config.h: the scenario as plain data, what the models are built from.
+ *
+ * sim/scenario.c fills it from JSON (parsing, units, defaults, validation,
+ * --set); models never see JSON. All quantities are in base units: bits per
+ * second, bytes, microseconds (simtime), seconds for clock values. Ids are
+ * indices into the arrays, resolved by the loader; names are kept for the
+ * database and messages. */
+#ifndef LASTMILE_CONFIG_H
+#define LASTMILE_CONFIG_H
+
+#include <stdint.h>
+#include "sim/simtime.h"
+
+#define CFG_ID_MAX 48
+#define CFG_DIURNAL_HOURS 24
+#define CFG_LADDER_MAX 16
+
+struct cfg_region {
+    char id[CFG_ID_MAX];
+    int32_t utc_offset_s;           /* seconds east of UTC */
+    double subscribers;             /* before sampling */
+    /* Fraction of subscribers streaming at local hour h:00, linearly
+     * interpolated between hours and wrapping at midnight. */
+    double diurnal[CFG_DIURNAL_HOURS];
+};
+
+enum access_model { ACCESS_LOGNORMAL = 0 };
+
+struct cfg_access {
+    enum access_model model;
+    double median_bps;              /* of the per-session access throughput */
+    double sigma;                   /* of its natural logarithm */
+};
+
+struct cfg_peering {
+    int ix_site;                    /* index into scenario.sites, kind IX */
+    double capacity_bps;
+};
+
+struct cfg_isp {
+    char id[CFG_ID_MAX];
+    int region;
+    double share;                   /* of the region's subscribers */
+    struct cfg_access access;
+    int npeering;
+    struct cfg_peering *peering;    /* in order of preference */
+    double transit_bps;             /* the ISP's path to origin */
+};
+
+enum site_kind { SITE_EMBEDDED = 0, SITE_IX = 1 };
+
+struct cfg_site {
+    char id[CFG_ID_MAX];
+    enum site_kind kind;
+    int isp;                        /* embedded: its ISP; IX: -1 */
+    int region;                     /* IX: its region; embedded: the ISP's */
+    int oca_count;
+    double oca_storage_bytes;       /* per OCA */
+    double oca_egress_bps;          /* per OCA */
+};
+
+struct cfg_origin {
+    double egress_bps;              /* the cloud origin's total egress */
+};
+
+enum popularity_model { POPULARITY_ZIPF = 0 };
+
+struct cfg_catalog {
+    int titles;
+    enum popularity_model popularity;
+    double zipf_alpha;
+    double episode_share;           /* fraction of titles that are episodes */
+    simtime episode_duration;       /* nominal; each title varies +-20% */
+    simtime film_duration;
+};
+
+enum ladder_kind { LADDER_FIXED = 0 };
+
+struct cfg_encoding {
+    enum ladder_kind ladder;
+    int nrungs;
+    double rung_bps[CFG_LADDER_MAX];    /* increasing */
+};
+
+struct cfg_demand {
+    simtime watch_median;           /* lognormal watch time, capped at the title */
+    double watch_sigma;
+    int warm_start;                 /* 1: sessions already playing at the start */
+};
+
+enum abr_name { ABR_THROUGHPUT = 0 };
+
+struct cfg_player {
+    simtime segment;
+    simtime buffer;                 /* cap on buffered media */
+    simtime startup;                /* media buffered before play (and resume) */
+    enum abr_name abr;
+    int abr_window;                 /* downloads in the harmonic mean */
+    double abr_safety;              /* factor on the estimate */
+};
+
+enum steering_policy { STEERING_NEAREST = 0 };
+enum placement_policy { PLACEMENT_STATIC = 0 };
+
+struct cfg_network {
+    simtime share_period;           /* fair shares recomputed this often */
+};
+
+struct cfg_metrics {
+    simtime period;                 /* time-series resolution */
+};
+
+struct scenario {
+    char name[64];
+    char *description;              /* owned */
+    int64_t start_unix;             /* UTC seconds of simulated time 0 */
+    simtime duration;
+    uint64_t seed;
+    double sample;                  /* fraction of subscribers simulated */
+
+    int nregions, nisps, nsites;
+    struct cfg_region *regions;     /* owned arrays */
+    struct cfg_isp *isps;
+    struct cfg_site *sites;
+    struct cfg_origin origin;
+    struct cfg_catalog catalog;
+    struct cfg_encoding encoding;
+    struct cfg_demand demand;
+    struct cfg_player player;
+    enum steering_policy steering;
+    enum placement_policy placement;
+    struct cfg_network network;
+    struct cfg_metrics metrics;
+
+    char *resolved_json;            /* owned: every key with defaults applied,
+                                       as stored in the runs table */
+};
+
+#endif

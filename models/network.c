@@ -1,0 +1,236 @@
+/* models/network.c: flows, their progress and their periodic fair shares.
+ *
+ * Bytes are accounted as they are delivered (at each recomputation and at
+ * completion) to the session's tier, to every resource on the path and to
+ * the run's tier totals, so bytes requested equal bytes served by the tiers
+ * at any instant (tests/test_world.c checks the conservation). */
+#include "models/network.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/fairshare.h"
+
+const char *const tier_name[TIER_COUNT] = { "embedded", "ix", "origin" };
+
+static int grow_flows(struct network *n)
+{
+    uint32_t cap = n->flow_cap ? n->flow_cap * 2 : 1024;
+    struct flow *f = realloc(n->flows, cap * sizeof *f);
+    if (!f)
+        return -1;
+    n->flows = f;
+    uint32_t *a = realloc(n->active, cap * sizeof *a);
+    if (!a)
+        return -1;
+    n->active = a;
+    uint32_t *is = realloc(n->by_res, ((size_t)n->nres + 1 + 5 * (size_t)cap) * sizeof *is);
+    if (!is)
+        return -1;
+    n->by_res = is;
+    double *d = realloc(n->scratch, 3 * (size_t)cap * sizeof *d);
+    if (!d)
+        return -1;
+    n->scratch = d;
+    for (uint32_t i = n->flow_cap; i < cap; i++)
+        f[i].session = i + 1 < cap ? i + 1 : NONE;     /* free-list link */
+    n->flow_free = n->flow_cap;
+    n->flow_cap = cap;
+    return 0;
+}
+
+int network_init(struct world *w, uint32_t nres)
+{
+    struct network *n = &w->net;
+    memset(n, 0, sizeof *n);
+    n->nres = nres;
+    n->res = calloc(nres, sizeof *n->res);
+    n->capacity = malloc(nres * sizeof *n->capacity);
+    n->level = malloc(nres * sizeof *n->level);
+    if (!n->res || !n->capacity || !n->level)
+        return -1;
+    for (uint32_t r = 0; r < nres; r++)
+        n->res[r].level_bps = INFINITY;
+    n->flow_free = NONE;
+    return grow_flows(n);
+}
+
+void network_destroy(struct world *w)
+{
+    struct network *n = &w->net;
+    free(n->res);
+    free(n->flows);
+    free(n->active);
+    free(n->by_res);
+    free(n->scratch);
+    free(n->capacity);
+    free(n->level);
+    memset(n, 0, sizeof *n);
+}
+
+static void deliver(struct world *w, struct flow *f, double bytes)
+{
+    struct session *s = &w->sessions[f->session];
+    s->bytes[s->tier] += bytes;
+    w->m.bytes_tier[s->tier] += bytes;
+    w->m.bytes_tier_period[s->tier] += bytes;
+    for (int k = 0; k < 2; k++)
+        if (f->res[k] != NONE) {
+            w->net.res[f->res[k]].bytes_period += bytes;
+            w->net.res[f->res[k]].bytes_total += bytes;
+        }
+    f->remaining -= bytes;
+}
+
+/* Progress of flow f from its last update to now at its rate. */
+static void advance(struct world *w, struct flow *f, simtime now)
+{
+    double bytes = f->rate_bps / 8.0 * simtime_to_s(now - f->t_update);
+    if (bytes > f->remaining)
+        bytes = f->remaining;
+    if (bytes > 0)
+        deliver(w, f, bytes);
+    f->t_update = now;
+}
+
+/* Schedules the completion when it falls before the next recomputation. */
+static void maybe_schedule(struct world *w, uint32_t id, simtime now, simtime next_tick)
+{
+    struct flow *f = &w->net.flows[id];
+    double us = ceil(f->remaining * 8.0 / f->rate_bps * 1e6);
+    if (now + us <= (double)next_tick) {
+        f->done_scheduled = 1;
+        struct session *s = &w->sessions[f->session];
+        engine_at(w->engine, now + (simtime)us, EV_DOWNLOAD_DONE, f->session, s->gen);
+    }
+}
+
+static simtime next_tick_after(const struct world *w, simtime now)
+{
+    simtime p = w->sc->network.share_period;
+    return (now / p + 1) * p;
+}
+
+int network_start(struct world *w, uint32_t s, uint32_t res0, uint32_t res1,
+                  double cap_bps, double bytes)
+{
+    struct network *n = &w->net;
+    if (n->flow_free == NONE && grow_flows(n) != 0)
+        return -1;
+    uint32_t id = n->flow_free;
+    struct flow *f = &n->flows[id];
+    n->flow_free = f->session;
+    simtime now = w->engine->now;
+    f->session = s;
+    f->res[0] = res0;
+    f->res[1] = res1;
+    f->cap_bps = cap_bps;
+    f->remaining = bytes;
+    w->m.bytes_requested += bytes;
+    f->t_update = now;
+    f->done_scheduled = 0;
+    double rate = cap_bps;
+    for (int k = 0; k < 2; k++)
+        if (f->res[k] != NONE) {
+            struct resource *r = &n->res[f->res[k]];
+            r->flows++;
+            double allowed = r->capacity_bps - r->committed_bps;
+            double split = r->capacity_bps / r->flows;
+            if (allowed < split)
+                allowed = split;
+            if (r->level_bps < allowed)
+                allowed = r->level_bps;
+            if (allowed < rate)
+                rate = allowed;
+        }
+    f->rate_bps = rate;
+    for (int k = 0; k < 2; k++)
+        if (f->res[k] != NONE)
+            n->res[f->res[k]].committed_bps += rate;
+    f->dense = n->nactive;
+    n->active[n->nactive++] = id;
+    w->sessions[s].flow = id;
+    maybe_schedule(w, id, now, next_tick_after(w, now));
+    return 0;
+}
+
+void network_finish(struct world *w, uint32_t id)
+{
+    struct network *n = &w->net;
+    struct flow *f = &n->flows[id];
+    if (f->remaining > 0)
+        deliver(w, f, f->remaining);
+    f->remaining = 0;
+    for (int k = 0; k < 2; k++)
+        if (f->res[k] != NONE) {
+            n->res[f->res[k]].flows--;
+            n->res[f->res[k]].committed_bps -= f->rate_bps;
+        }
+    uint32_t last = n->active[--n->nactive];
+    n->active[f->dense] = last;
+    n->flows[last].dense = f->dense;
+    w->sessions[f->session].flow = NONE;
+    f->session = n->flow_free;
+    n->flow_free = id;
+}
+
+void network_tick(void *ctx, const struct event *ev)
+{
+    struct world *w = ctx;
+    struct network *n = &w->net;
+    simtime now = ev->time;
+    simtime next = now + w->sc->network.share_period;
+    engine_at(w->engine, next, EV_NET_TICK, 0, 0);
+
+    /* Flows with a completion pending finish at or before now: they take
+     * no part in the new shares. The others progress to now and are
+     * gathered for the solver. */
+    uint32_t *ids = n->by_res;                          /* nactive */
+    uint32_t *fres = ids + n->flow_cap;                 /* 2 * nactive */
+    uint32_t *iscratch = fres + 2 * (size_t)n->flow_cap;
+    double *cap = n->scratch, *rate = cap + n->flow_cap, *tmp = rate + n->flow_cap;
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n->nactive; i++) {
+        uint32_t id = n->active[i];
+        struct flow *f = &n->flows[id];
+        if (f->done_scheduled)
+            continue;
+        advance(w, f, now);
+        ids[m] = id;
+        fres[2 * m] = f->res[0];
+        fres[2 * m + 1] = f->res[1];
+        cap[m] = f->cap_bps;
+        m++;
+    }
+    for (uint32_t r = 0; r < n->nres; r++)
+        n->capacity[r] = n->res[r].capacity_bps;
+    fairshare_solve(n->nres, n->capacity, m, fres, cap, rate, n->level, tmp, iscratch);
+    for (uint32_t r = 0; r < n->nres; r++)
+        n->res[r].level_bps = n->level[r];
+    for (uint32_t i = 0; i < m; i++) {
+        struct flow *f = &n->flows[ids[i]];
+        f->rate_bps = rate[i];
+        maybe_schedule(w, ids[i], now, next);
+    }
+    /* Rebuilt from scratch so rounding never accumulates. Flows whose
+     * completion is pending still count until they finish. */
+    for (uint32_t r = 0; r < n->nres; r++)
+        n->res[r].committed_bps = 0;
+    for (uint32_t i = 0; i < n->nactive; i++) {
+        const struct flow *f = &n->flows[n->active[i]];
+        for (int k = 0; k < 2; k++)
+            if (f->res[k] != NONE)
+                n->res[f->res[k]].committed_bps += f->rate_bps;
+    }
+}
+
+void network_settle(struct world *w, simtime now)
+{
+    struct network *n = &w->net;
+    for (uint32_t i = 0; i < n->nactive; i++) {
+        struct flow *f = &n->flows[n->active[i]];
+        if (f->t_update < now)
+            advance(w, f, now);
+    }
+}

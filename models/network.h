@@ -1,0 +1,29 @@
+/* models/network.h: the flow-level network (DESIGN §4).
+ *
+ * A download is a flow over one or two shared resources, capped by the
+ * client's access throughput. Every share period the fair shares are
+ * recomputed from the active flows (models/fairshare.c) and each flow keeps
+ * its rate until the next recomputation; a flow that starts between two
+ * recomputations gets min(cap, the current levels of its resources). A
+ * completion event is scheduled only when a flow will finish before the
+ * next recomputation at its current rate, so no event is ever cancelled. */
+#ifndef LASTMILE_NETWORK_H
+#define LASTMILE_NETWORK_H
+
+#include "models/world.h"
+
+int network_init(struct world *w, uint32_t nres);
+void network_destroy(struct world *w);
+/* Starts a download of bytes for session s over res0 (and res1 or NONE).
+ * Returns 0, or -1 when memory runs out. */
+int network_start(struct world *w, uint32_t s, uint32_t res0, uint32_t res1,
+                  double cap_bps, double bytes);
+/* The flow of session s completed at the engine's now: accounts its last
+ * bytes and frees it. */
+void network_finish(struct world *w, uint32_t flow);
+/* The EV_NET_TICK handler. */
+void network_tick(void *ctx, const struct event *ev);
+/* Accounts every active flow's progress up to now (the run's end). */
+void network_settle(struct world *w, simtime now);
+
+#endif

@@ -1,0 +1,249 @@
+/* models/player.c: player v1.
+ *
+ * One download at a time, segments of a fixed media duration, a buffer cap,
+ * a startup threshold (play once the buffer holds it, and resume after a
+ * stall the same way), rebuffering. The buffer is not ticked: it is
+ * evaluated when an event touches the session (a download completes, the
+ * buffer has room again, the session ends), and a stall is found then,
+ * from the time the buffer would have run dry, so a rebuffer costs no
+ * event of its own. The ABR rule (models/abr.h) picks each segment's rung.
+ *
+ * Outcomes: "completed" (watched what it meant to), "running" (the run
+ * ended first). Sessions already playing at the scenario's start ("warm")
+ * have no startup time. */
+#include "models/player.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/network.h"
+#include "models/steering.h"
+#include "models/metrics.h"
+
+static int grow_sessions(struct world *w)
+{
+    uint32_t cap = w->session_cap ? w->session_cap * 2 : 4096;
+    struct session *s = realloc(w->sessions, cap * sizeof *s);
+    if (!s)
+        return -1;
+    w->sessions = s;
+    int64_t *ids = realloc(w->session_ids, cap * sizeof *ids);
+    if (!ids)
+        return -1;
+    w->session_ids = ids;
+    for (uint32_t i = w->session_cap; i < cap; i++) {
+        s[i].next_free = i + 1 < cap ? i + 1 : NONE;
+        s[i].gen = 0;
+        s[i].phase = PH_FREE;
+    }
+    w->session_free = w->session_cap;
+    w->session_cap = cap;
+    return 0;
+}
+
+/* Advances the session's buffer from t_eval to now: playback drains it;
+ * when it runs dry the session stalls until the next segment arrives. */
+static void evaluate(struct world *w, struct session *s, simtime now)
+{
+    simtime dt = now - s->t_eval;
+    s->t_eval = now;
+    if (dt <= 0)
+        return;
+    if (s->phase == PH_PLAYING) {
+        if (s->buffer >= dt) {
+            s->buffer -= dt;
+            s->played += dt;
+        } else {
+            s->played += s->buffer;
+            /* Dry with media left to fetch: a stall since the buffer ran
+             * out. (With none left the session has ended at that point.) */
+            if (s->fetched < s->watch) {
+                s->rebuffer += dt - s->buffer;
+                s->rebuffer_count++;
+                s->phase = PH_STALLED;
+            }
+            s->buffer = 0;
+        }
+    } else if (s->phase == PH_STALLED) {
+        s->rebuffer += dt;
+    }
+    (void)w;
+}
+
+static simtime segment_media(const struct world *w, const struct session *s)
+{
+    simtime left = s->watch - s->fetched;
+    simtime seg = w->sc->player.segment;
+    return left < seg ? left : seg;
+}
+
+static int start_download(struct world *w, uint32_t id)
+{
+    struct session *s = &w->sessions[id];
+    struct abr_view v = { .buffer = s->buffer, .last_rung = s->segments ? s->rung : -1 };
+    int rung = w->abr->choose(&s->abr, &w->abr_params, &v);
+    assert(rung >= 0 && rung < w->abr_params.nrungs);
+    if (s->segments > 0 && rung != s->rung)
+        s->switches++;
+    s->rung = (uint8_t)rung;
+    double bytes = w->abr_params.rung_bps[rung] / 8.0 * simtime_to_s(segment_media(w, s));
+    s->dl_start = w->engine->now;
+    return network_start(w, id, s->res[0], s->res[1], s->access_bps, bytes);
+}
+
+/* Decides what a session does after its buffer changed: fetch the next
+ * segment, wait for room, or wait for the end. */
+static int next_step(struct world *w, uint32_t id)
+{
+    struct session *s = &w->sessions[id];
+    simtime now = w->engine->now;
+    if (s->fetched >= s->watch) {
+        /* Everything fetched (on_download_done has resumed playback): the
+         * session ends when the buffer has played out. */
+        assert(s->phase == PH_PLAYING);
+        engine_at(w->engine, now + s->buffer, EV_SESSION_END, id, s->gen);
+        return 0;
+    }
+    simtime room = w->sc->player.buffer - s->buffer;
+    simtime seg = segment_media(w, s);
+    if (room >= seg || s->phase != PH_PLAYING)
+        return start_download(w, id);
+    engine_at(w->engine, now + (seg - room), EV_RESUME, id, s->gen);
+    return 0;
+}
+
+int player_open(struct world *w, int isp, const struct session_draw *d)
+{
+    if (w->session_free == NONE && grow_sessions(w) != 0)
+        return -1;
+    uint32_t id = w->session_free;
+    struct session *s = &w->sessions[id];
+    uint32_t gen = s->gen + 1, next = s->next_free;
+    memset(s, 0, sizeof *s);
+    s->gen = gen;
+    w->session_free = next;
+    w->session_ids[id] = w->next_session_id++;
+    w->nsessions_live++;
+
+    simtime now = w->engine->now;
+    s->start = now;
+    s->t_eval = now;
+    s->isp = (uint16_t)isp;
+    s->title = d->title;
+    s->watch = d->watch > 0 ? d->watch : 1;
+    s->access_bps = (float)d->access_bps;
+    s->flow = NONE;
+    s->startup_at = -1;
+    s->warm = (uint8_t)d->warm;
+    w->abr->init(&s->abr, &w->abr_params);
+    steering_route(w, isp, s->title, &s->tier, &s->res[0], &s->res[1]);
+    if (d->warm) {
+        /* Playing already: some media buffered and a throughput history. */
+        s->phase = PH_PLAYING;
+        s->startup_at = now;
+        s->buffer = d->buffer < s->watch ? d->buffer : s->watch;
+        s->fetched = s->buffer;
+        w->abr->prime(&s->abr, &w->abr_params, d->access_bps);
+        s->rung = (uint8_t)w->abr->choose(&s->abr, &w->abr_params,
+                                          &(struct abr_view){ s->buffer, -1 });
+        s->bitrate_media = w->abr_params.rung_bps[s->rung] / 1e3 * (double)s->buffer;
+        s->segments = 0;
+        w->m.sessions_warm++;
+    } else {
+        s->phase = PH_STARTUP;
+        w->m.sessions_started++;
+    }
+    metrics_session_opened(w, isp, d->warm);
+    return next_step(w, id);
+}
+
+static int live(const struct world *w, const struct event *ev)
+{
+    return w->sessions[ev->entity].gen == (uint32_t)ev->payload;
+}
+
+void player_on_download_done(void *ctx, const struct event *ev)
+{
+    struct world *w = ctx;
+    if (!live(w, ev))
+        return;
+    uint32_t id = ev->entity;
+    struct session *s = &w->sessions[id];
+    simtime now = ev->time;
+    network_finish(w, s->flow);
+    evaluate(w, s, now);
+    simtime media = segment_media(w, s);
+    double seg_bytes = w->abr_params.rung_bps[s->rung] / 8.0 * simtime_to_s(media);
+    if (now > s->dl_start)
+        w->abr->on_download(&s->abr, &w->abr_params, seg_bytes, now - s->dl_start);
+    s->buffer += media;
+    s->fetched += media;
+    s->segments++;
+    w->m.segments++;
+    s->bitrate_media += w->abr_params.rung_bps[s->rung] / 1e3 * (double)media;
+    if (s->phase == PH_STARTUP || s->phase == PH_STALLED) {
+        int full = s->buffer + segment_media(w, s) > w->sc->player.buffer;
+        if (s->buffer >= w->sc->player.startup || s->fetched >= s->watch || full) {
+            if (s->phase == PH_STARTUP)
+                s->startup_at = now;
+            s->phase = PH_PLAYING;
+        }
+    }
+    if (next_step(w, id) != 0)
+        w->engine->failed = 1;
+}
+
+void player_on_resume(void *ctx, const struct event *ev)
+{
+    struct world *w = ctx;
+    if (!live(w, ev))
+        return;
+    struct session *s = &w->sessions[ev->entity];
+    evaluate(w, s, ev->time);
+    if (next_step(w, ev->entity) != 0)
+        w->engine->failed = 1;
+}
+
+static void close_session(struct world *w, uint32_t id, const char *outcome)
+{
+    struct session *s = &w->sessions[id];
+    metrics_session_closed(w, id, outcome);
+    s->gen++;
+    s->phase = PH_FREE;
+    s->next_free = w->session_free;
+    w->session_free = id;
+    w->nsessions_live--;
+}
+
+void player_on_end(void *ctx, const struct event *ev)
+{
+    struct world *w = ctx;
+    if (!live(w, ev))
+        return;
+    evaluate(w, &w->sessions[ev->entity], ev->time);
+    close_session(w, ev->entity, "completed");
+}
+
+int player_close_all(struct world *w)
+{
+    simtime now = w->engine->now;
+    network_settle(w, now);
+    /* Slot order: deterministic, unlike any order built from pointers. */
+    for (uint32_t id = 0; id < w->session_cap && !w->write_failed; id++) {
+        struct session *s = &w->sessions[id];
+        if (s->phase == PH_FREE)
+            continue;
+        evaluate(w, s, now);
+        if (s->flow != NONE) {
+            /* The download in flight: its bytes so far stay counted; the
+             * flow is released without the rest. */
+            w->m.bytes_cut += w->net.flows[s->flow].remaining;
+            w->net.flows[s->flow].remaining = 0;
+            network_finish(w, s->flow);
+        }
+        close_session(w, id, "running");
+    }
+    return w->write_failed ? -1 : 0;
+}

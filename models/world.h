@@ -1,0 +1,208 @@
+/* models/world.h: the simulated world, built from a struct scenario.
+ *
+ * Entities live in arrays indexed by small integer ids (region 2, ISP 7,
+ * OCA 130); sessions live in a pool with a free list, so nothing is
+ * allocated per session, segment or event. The world registers its event
+ * handlers with the engine and writes its rows through sim/results (plain
+ * structs; no SQLite here). results may be NULL: then nothing is written,
+ * which tests and benchmarks use. */
+#ifndef LASTMILE_WORLD_H
+#define LASTMILE_WORLD_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+
+#include "models/config.h"
+#include "models/abr.h"
+#include "sim/engine.h"
+#include "sim/error.h"
+
+struct results;
+
+/* Event kinds. */
+enum {
+    EV_ARRIVAL = 1,         /* entity: ISP */
+    EV_DOWNLOAD_DONE,       /* entity: session; payload: its generation */
+    EV_RESUME,              /* entity: session; payload: its generation */
+    EV_SESSION_END,         /* entity: session; payload: its generation */
+    EV_NET_TICK,            /* fair shares recomputed */
+    EV_METRICS_TICK,        /* a time-series row per entity */
+};
+
+enum tier { TIER_EMBEDDED = 0, TIER_IX = 1, TIER_ORIGIN = 2, TIER_COUNT = 3 };
+extern const char *const tier_name[TIER_COUNT];
+
+#define NONE UINT32_MAX
+
+struct region {
+    double target_scale;            /* subscribers x sample */
+    simtime period_active_since;    /* for the time-weighted concurrency */
+    double active_integral;         /* session-microseconds this period */
+    uint32_t active;                /* sessions alive now */
+    int64_t arrivals;               /* this period */
+};
+
+struct isp {
+    int region;
+    double scale;                   /* subscribers x share x sample */
+    double lambda_max;              /* arrivals per microsecond, for thinning */
+    gsl_rng *arrivals;              /* RNG_ARRIVALS stream */
+    gsl_rng *sessions;              /* RNG_SESSIONS stream */
+    uint32_t transit_link;          /* resource id */
+    int nembedded;                  /* embedded clusters of this ISP */
+    int *embedded;                  /* site indices, in scenario order */
+};
+
+struct site {
+    uint32_t first_oca;             /* OCAs of a site are contiguous */
+    uint32_t noca;
+};
+
+/* A shared resource of the flow model: an OCA's egress, a peering or
+ * transit link, the origin's egress. */
+struct resource {
+    double capacity_bps;
+    double level_bps;               /* water level at the last recompute; INFINITY when uncongested */
+    double committed_bps;           /* sum of the rates of its active flows */
+    double bytes_period;            /* served this metrics period */
+    double bytes_total;
+    uint32_t flows;                 /* active flows now */
+};
+
+struct oca {
+    uint32_t site;
+    uint32_t resource;
+    uint64_t *holds;                /* bitset over titles */
+    double stored_bytes;
+    uint32_t titles_held;
+};
+
+struct title {
+    simtime duration;
+    double popularity;              /* probability of being chosen */
+    double size_bytes;              /* all rungs of the ladder */
+    uint8_t is_film;
+};
+
+/* Playback phases; PH_FREE marks a pool slot with no session. */
+enum { PH_FREE = 0, PH_STARTUP, PH_PLAYING, PH_STALLED };
+
+/* One viewing session. Kept small: its bytes are budgeted (DESIGN §6). */
+struct session {
+    simtime start;                  /* arrival */
+    simtime t_eval;                 /* buffer last evaluated at */
+    simtime buffer;                 /* media buffered at t_eval */
+    simtime watch;                  /* media to watch */
+    simtime fetched;                /* media downloaded */
+    simtime played;                 /* media played */
+    simtime startup_at;             /* first frame; -1 before */
+    simtime rebuffer;               /* stalled time */
+    simtime dl_start;               /* current download's start */
+    double bitrate_media;           /* sum of kbps x media us, for the mean */
+    double bytes[TIER_COUNT];
+    float access_bps;
+    uint32_t title;
+    uint32_t flow;                  /* active flow or NONE */
+    uint32_t res[2];                /* serving path: OCA or origin, link or NONE */
+    uint32_t next_free;             /* free-list link */
+    uint32_t gen;                   /* bumps on reuse: stale events are dropped */
+    uint16_t isp;
+    uint16_t rebuffer_count;
+    uint16_t switches;
+    uint8_t tier;
+    uint8_t phase;
+    uint8_t rung;                   /* of the current or last segment */
+    uint8_t warm;
+    uint8_t started_rung;           /* 0 until the first segment is chosen */
+    uint8_t pad_;
+    uint32_t segments;
+    union abr_state abr;
+};
+
+struct flow {
+    uint32_t session;
+    uint32_t res[2];                /* second is NONE for one-resource paths */
+    uint32_t dense;                 /* position in network.active */
+    double cap_bps;                 /* the client's access throughput */
+    double remaining;               /* bytes */
+    double rate_bps;
+    simtime t_update;               /* remaining is exact at this time */
+    uint8_t done_scheduled;         /* completion event pending */
+};
+
+struct network {
+    uint32_t nres;
+    struct resource *res;
+    struct flow *flows;             /* pool */
+    uint32_t flow_cap, flow_free;
+    uint32_t *active;               /* dense list of active flow ids */
+    uint32_t nactive;
+    /* scratch for the water-filling, sized with the pool */
+    uint32_t *by_res, *res_start;
+    double *scratch;
+    double *capacity, *level;       /* per resource, for the solver */
+};
+
+struct metrics {
+    double bytes_tier[TIER_COUNT];      /* whole run */
+    double bytes_requested;             /* sizes of the downloads started */
+    double bytes_cut;                   /* undelivered when the run ended */
+    double bytes_tier_period[TIER_COUNT];
+    double peak_concurrent;
+    double peak_egress_bps;
+    uint64_t sessions_started, sessions_warm, sessions_completed;
+    uint64_t segments;
+    double rebuffer_us, played_us, fetched_us, switches, bitrate_media;
+    float *startup_s;                   /* non-warm sessions that played */
+    size_t nstartup, startup_cap;
+    simtime period_start;
+};
+
+struct world {
+    const struct scenario *sc;
+    struct engine *engine;
+    struct results *results;        /* may be NULL */
+    struct error *err;              /* where a failed write puts its message */
+
+    int nregions, nisps, nsites, ntitles;
+    uint32_t nocas, nlinks;
+    struct region *regions;
+    struct isp *isps;
+    struct site *sites;
+    struct oca *ocas;
+    struct title *titles;
+    uint32_t *peering_link;         /* per (isp, peering entry): resource id */
+    uint32_t *peering_first;        /* per isp: index into peering_link */
+    uint32_t origin_res;
+    uint32_t first_link_res;        /* links are resources first_link_res.. */
+    double mean_watch_us;           /* m = E[min(W, D)] over popularity */
+    double residual_watch_us;       /* E[min(W, D)^2] / 2m: mean residual length */
+    gsl_ran_discrete_t *title_pick;
+    size_t words_per_bitset;
+
+    struct session *sessions;
+    uint32_t session_cap, session_free, nsessions_live;
+    int64_t next_session_id;
+    int64_t *session_ids;           /* database id of each pool slot */
+
+    const struct abr_rule *abr;
+    struct abr_params abr_params;
+    struct network net;
+    struct metrics m;
+    int write_failed;
+};
+
+/* Builds the world and schedules its first events on the engine. Returns
+ * NULL with err filled when memory runs out or the scenario cannot be
+ * built. results may be NULL. */
+struct world *world_create(const struct scenario *sc, struct engine *e,
+                           struct results *results, struct error *err);
+/* Closes every open session at the engine's end, writes the time series'
+ * last partial period and the summary. Returns 0 or -1 (err filled). */
+int world_finish(struct world *w);
+void world_destroy(struct world *w);
+/* Bytes of state per live session, counting its share of flows and events. */
+double world_bytes_per_session(const struct world *w);
+
+#endif

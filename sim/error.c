@@ -1,0 +1,36 @@
+/* sim/error.c: filling and printing struct error. */
+#include "sim/error.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+void error_set(struct error *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+}
+
+void error_at(struct error *e, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    snprintf(e->path, sizeof e->path, "%s", path ? path : "");
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+}
+
+void error_print(const struct error *e, FILE *out)
+{
+    fputs("lastmile: ", out);
+    if (e->file[0]) {
+        fputs(e->file, out);
+        if (e->line > 0)
+            fprintf(out, ":%d:%d", e->line, e->col);
+        fputs(": ", out);
+    }
+    if (e->path[0])
+        fprintf(out, "%s: ", e->path);
+    fprintf(out, "%s\n", e->msg);
+}

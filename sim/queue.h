@@ -1,0 +1,41 @@
+/* sim/queue.h: the pending-event set.
+ *
+ * Events are fixed-size records ordered by (time, seq); seq is assigned at
+ * insertion, so events at equal times pop in insertion order and runs are
+ * reproducible. No allocation per event: records live in arrays that grow
+ * geometrically. */
+#ifndef LASTMILE_QUEUE_H
+#define LASTMILE_QUEUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "sim/simtime.h"
+
+struct event {
+    simtime time;
+    uint64_t seq;       /* insertion order, assigned by queue_push */
+    uint32_t kind;      /* handler index */
+    uint32_t entity;    /* e.g. a session, ISP or OCA index */
+    uint64_t payload;   /* one word for the handler */
+};
+
+struct queue;
+
+/* Returns NULL on allocation failure. capacity_hint may be 0. */
+struct queue *queue_create(size_t capacity_hint);
+void queue_destroy(struct queue *q);
+/* Pushes an event; time must be >= the time of the last popped event.
+ * Returns 0, or -1 when memory runs out. */
+int queue_push(struct queue *q, simtime time, uint32_t kind, uint32_t entity,
+               uint64_t payload);
+/* Pops the earliest event into *out; false when empty. */
+bool queue_pop(struct queue *q, struct event *out);
+size_t queue_size(const struct queue *q);
+/* Time of the earliest pending event, SIM_TIME_MAX when empty. */
+simtime queue_peek_time(struct queue *q);
+/* Bytes the queue holds now, for the memory budget. */
+size_t queue_bytes(const struct queue *q);
+
+#endif

@@ -1,0 +1,16 @@
+/* sim/report.h: `lastmile report`: a run's summary from a results database. */
+#ifndef LASTMILE_REPORT_H
+#define LASTMILE_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "sim/error.h"
+
+enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_CSV };
+
+/* run_id 0 means the latest run. Returns 0, or -1 with err filled (a
+ * missing file, not a lastmile database, no such run). */
+int report_print(const char *db_path, int64_t run_id, enum report_format fmt,
+                 FILE *out, struct error *err);
+
+#endif

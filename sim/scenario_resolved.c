@@ -1,0 +1,170 @@
+/* sim/scenario_resolved.c: the canonical text of a loaded scenario.
+ *
+ * Every key, defaults applied, quantities formatted back into units
+ * ("100Gbps", "1h30m"), ids as names, in the fixed order of
+ * scenarios/README.md. `lastmile validate` prints it and the runs table
+ * stores it, so a run can be repeated from its database row alone. The unit
+ * formatters print the shortest text that parses back to the same double,
+ * so loading this text gives the same struct scenario (tests/test_scenario.c
+ * checks it). */
+#include <stdio.h>
+
+#include "sim/json_util.h"
+#include "sim/scenario_int.h"
+#include "sim/units.h"
+
+static void rate(struct jsonw *w, const char *key, double bps)
+{
+    char b[64];
+    jsonw_string(w, key, units_format_rate(bps, b, sizeof b));
+}
+
+static void duration(struct jsonw *w, const char *key, simtime us)
+{
+    char b[64];
+    jsonw_string(w, key, units_format_duration(us, b, sizeof b));
+}
+
+static void policy(struct jsonw *w, const char *section, const char *const *names, int v)
+{
+    jsonw_begin_object(w, section);
+    jsonw_string(w, "policy", names[v]);
+    jsonw_end_object(w);
+}
+
+static void regions(struct jsonw *w, const struct scenario *s)
+{
+    char b[64];
+    jsonw_begin_array(w, "regions", 0);
+    for (int i = 0; i < s->nregions; i++) {
+        const struct cfg_region *r = &s->regions[i];
+        jsonw_begin_object(w, NULL);
+        jsonw_string(w, "id", r->id);
+        jsonw_string(w, "utc_offset", units_format_offset(r->utc_offset_s, b, sizeof b));
+        jsonw_number(w, "subscribers", r->subscribers);
+        jsonw_begin_array(w, "diurnal", 1);
+        for (int h = 0; h < CFG_DIURNAL_HOURS; h++)
+            jsonw_number(w, NULL, r->diurnal[h]);
+        jsonw_end_array(w);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
+static void isps(struct jsonw *w, const struct scenario *s)
+{
+    jsonw_begin_array(w, "isps", 0);
+    for (int i = 0; i < s->nisps; i++) {
+        const struct cfg_isp *p = &s->isps[i];
+        jsonw_begin_object(w, NULL);
+        jsonw_string(w, "id", p->id);
+        jsonw_string(w, "region", s->regions[p->region].id);
+        jsonw_number(w, "share", p->share);
+        jsonw_begin_object(w, "access");
+        jsonw_string(w, "model", scenario_access_models[p->access.model]);
+        rate(w, "median", p->access.median_bps);
+        jsonw_number(w, "sigma", p->access.sigma);
+        jsonw_end_object(w);
+        jsonw_begin_array(w, "peering", 0);
+        for (int j = 0; j < p->npeering; j++) {
+            jsonw_begin_object(w, NULL);
+            jsonw_string(w, "ix", s->sites[p->peering[j].ix_site].id);
+            rate(w, "capacity", p->peering[j].capacity_bps);
+            jsonw_end_object(w);
+        }
+        jsonw_end_array(w);
+        rate(w, "transit", p->transit_bps);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
+static void sites(struct jsonw *w, const struct scenario *s)
+{
+    char b[64];
+    jsonw_begin_array(w, "sites", 0);
+    for (int i = 0; i < s->nsites; i++) {
+        const struct cfg_site *t = &s->sites[i];
+        jsonw_begin_object(w, NULL);
+        jsonw_string(w, "id", t->id);
+        jsonw_string(w, "kind", scenario_site_kinds[t->kind]);
+        /* An embedded site's region is its ISP's and may not be written. */
+        if (t->kind == SITE_EMBEDDED)
+            jsonw_string(w, "isp", s->isps[t->isp].id);
+        else
+            jsonw_string(w, "region", s->regions[t->region].id);
+        jsonw_begin_object(w, "ocas");
+        jsonw_number(w, "count", t->oca_count);
+        jsonw_string(w, "storage", units_format_bytes(t->oca_storage_bytes, b, sizeof b));
+        rate(w, "egress", t->oca_egress_bps);
+        jsonw_end_object(w);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
+char *scenario_resolve_json(const struct scenario *s)
+{
+    struct jsonw w;
+    char b[64];
+    jsonw_init(&w);
+    jsonw_begin_object(&w, NULL);
+    jsonw_string(&w, "name", s->name);
+    jsonw_string(&w, "description", s->description);
+    jsonw_string(&w, "start", units_format_instant(s->start_unix, b, sizeof b));
+    duration(&w, "duration", s->duration);
+    jsonw_number(&w, "seed", (double)s->seed);
+    jsonw_number(&w, "sample", s->sample);
+    regions(&w, s);
+    isps(&w, s);
+    sites(&w, s);
+
+    jsonw_begin_object(&w, "origin");
+    rate(&w, "egress", s->origin.egress_bps);
+    jsonw_end_object(&w);
+
+    const struct cfg_catalog *c = &s->catalog;
+    jsonw_begin_object(&w, "catalog");
+    jsonw_number(&w, "titles", c->titles);
+    jsonw_begin_object(&w, "popularity");
+    jsonw_string(&w, "model", scenario_popularity_models[c->popularity]);
+    jsonw_number(&w, "alpha", c->zipf_alpha);
+    jsonw_end_object(&w);
+    jsonw_number(&w, "episode_share", c->episode_share);
+    duration(&w, "episode_duration", c->episode_duration);
+    duration(&w, "film_duration", c->film_duration);
+    jsonw_end_object(&w);
+
+    jsonw_begin_object(&w, "encoding");
+    jsonw_string(&w, "ladder", scenario_ladders[s->encoding.ladder]);
+    jsonw_end_object(&w);
+
+    jsonw_begin_object(&w, "demand");
+    duration(&w, "watch_median", s->demand.watch_median);
+    jsonw_number(&w, "watch_sigma", s->demand.watch_sigma);
+    jsonw_bool(&w, "warm_start", s->demand.warm_start);
+    jsonw_end_object(&w);
+
+    const struct cfg_player *p = &s->player;
+    jsonw_begin_object(&w, "player");
+    duration(&w, "segment", p->segment);
+    duration(&w, "buffer", p->buffer);
+    duration(&w, "startup", p->startup);
+    jsonw_string(&w, "abr", scenario_abr_rules[p->abr]);
+    jsonw_number(&w, "abr_window", p->abr_window);
+    jsonw_number(&w, "abr_safety", p->abr_safety);
+    jsonw_end_object(&w);
+
+    policy(&w, "steering", scenario_steering_policies, s->steering);
+    policy(&w, "placement", scenario_placement_policies, s->placement);
+
+    jsonw_begin_object(&w, "network");
+    duration(&w, "share_period", s->network.share_period);
+    jsonw_end_object(&w);
+
+    jsonw_begin_object(&w, "metrics");
+    duration(&w, "period", s->metrics.period);
+    jsonw_end_object(&w);
+    jsonw_end_object(&w);
+    return jsonw_finish(&w);
+}

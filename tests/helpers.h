@@ -1,0 +1,71 @@
+/* tests/helpers.h: small helpers shared by the Criterion tests.
+ *
+ * Criterion runs each test in its own process, possibly in parallel, so
+ * temporary names carry the pid and a counter. The Makefile sets
+ * LASTMILE_ROOT (the checkout) and LASTMILE_BIN (build/lastmile). */
+#ifndef LASTMILE_TEST_HELPERS_H
+#define LASTMILE_TEST_HELPERS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+static inline const char *th_root(void)
+{
+    const char *r = getenv("LASTMILE_ROOT");
+    return r && *r ? r : ".";
+}
+
+static inline const char *th_bin(void)
+{
+    const char *b = getenv("LASTMILE_BIN");
+    return b && *b ? b : "build/lastmile";
+}
+
+/* Writes "<root>/<rel>" into buf. */
+static inline const char *th_path(char *buf, size_t n, const char *rel)
+{
+    snprintf(buf, n, "%s/%s", th_root(), rel);
+    return buf;
+}
+
+/* A fresh temporary file name (not created) ending in suffix. */
+static inline const char *th_tmpname(char *buf, size_t n, const char *suffix)
+{
+    static int counter;
+    snprintf(buf, n, "/tmp/lastmile-test-%ld-%d%s", (long)getpid(), counter++, suffix);
+    unlink(buf);
+    return buf;
+}
+
+/* Runs a shell command, captures up to n-1 bytes of its stdout+stderr into
+ * out, and returns its exit status (-1 when it did not exit normally). */
+static inline int th_run(const char *cmd, char *out, size_t n)
+{
+    char full[4096];
+    snprintf(full, sizeof full, "%s 2>&1", cmd);
+    FILE *p = popen(full, "r");
+    if (!p)
+        return -1;
+    size_t len = 0;
+    if (out && n)
+        out[0] = '\0';
+    char chunk[4096];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, p)) > 0) {
+        if (out && len + 1 < n) {
+            size_t take = got < n - 1 - len ? got : n - 1 - len;
+            memcpy(out + len, chunk, take);
+            len += take;
+            out[len] = '\0';
+        }
+    }
+    int st = pclose(p);
+    if (st == -1 || !WIFEXITED(st))
+        return -1;
+    return WEXITSTATUS(st);
+}
+
+#endif

@@ -1,0 +1,88 @@
+/* tests/test_fairshare.c: the flow model's sharing against exact max-min.
+ *
+ * The bound: on random cases shaped like ours (a few OCAs, a few links,
+ * flows crossing an OCA and maybe a link, access caps lognormal), every
+ * flow's rate from fairshare_solve is within 1% of the exact max-min rate,
+ * or 0.1% of the bottleneck capacity, whichever is larger; and no resource
+ * is over its capacity by more than 1e-9 relative. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "models/fairshare.h"
+#include "sim/rng.h"
+#include <gsl/gsl_randist.h>
+
+Test(fairshare, level_uncongested_is_infinite)
+{
+    double caps[] = { 1, 2, 3 };
+    cr_assert(isinf(fairshare_level(10, caps, 3)));
+}
+
+Test(fairshare, level_splits_equally_when_caps_are_high)
+{
+    double caps[] = { 100, 100, 100, 100 };
+    cr_assert_float_eq(fairshare_level(10, caps, 4), 2.5, 1e-12);
+}
+
+Test(fairshare, level_gives_small_flows_their_cap)
+{
+    /* 1 and 2 are satisfied; 12 left for the other two: 6 each. */
+    double caps[] = { 50, 1, 40, 2 };
+    cr_assert_float_eq(fairshare_level(15, caps, 4), 6.0, 1e-12);
+}
+
+Test(fairshare, exact_textbook_case)
+{
+    /* Two links of 10; flow 0 crosses both, flows 1 and 2 one each, and
+     * flow 3 shares link 0 with a cap of 1. Max-min: flow 3 gets 1, then
+     * link 0 splits 9 between flows 0 and 1 (4.5 each), flow 2 gets 5.5. */
+    double capacity[] = { 10, 10 };
+    uint32_t res[] = { 0, 1, 0, FAIRSHARE_NONE, 1, FAIRSHARE_NONE, 0, FAIRSHARE_NONE };
+    double cap[] = { 100, 100, 100, 1 };
+    double rate[4];
+    cr_assert_eq(fairshare_exact(2, capacity, 4, res, cap, rate), 0);
+    cr_assert_float_eq(rate[3], 1.0, 1e-9);
+    cr_assert_float_eq(rate[0], 4.5, 1e-9);
+    cr_assert_float_eq(rate[1], 4.5, 1e-9);
+    cr_assert_float_eq(rate[2], 5.5, 1e-9);
+}
+
+Test(fairshare, solve_within_bound_of_exact_on_random_cases)
+{
+    gsl_rng *r = rng_stream_create(7, RNG_TEST, 1);
+    double worst = 0;
+    for (int trial = 0; trial < 300; trial++) {
+        size_t nocas = 1 + gsl_rng_uniform_int(r, 4), nlinks = 1 + gsl_rng_uniform_int(r, 3);
+        size_t nres = nocas + nlinks, nflows = 1 + gsl_rng_uniform_int(r, 60);
+        double capacity[8], level[8], rate[64], exact[64], cap[64], scratch[64];
+        uint32_t res[128], iscratch[8 + 1 + 128];
+        for (size_t k = 0; k < nres; k++)
+            capacity[k] = 20e6 + gsl_rng_uniform(r) * 200e6;
+        for (size_t f = 0; f < nflows; f++) {
+            res[2 * f] = (uint32_t)gsl_rng_uniform_int(r, nocas);
+            res[2 * f + 1] = gsl_rng_uniform(r) < 0.5 ? FAIRSHARE_NONE
+                                 : (uint32_t)(nocas + gsl_rng_uniform_int(r, nlinks));
+            cap[f] = gsl_ran_lognormal(r, log(25e6), 0.8);
+        }
+        fairshare_solve(nres, capacity, nflows, res, cap, rate, level, scratch, iscratch);
+        cr_assert_eq(fairshare_exact(nres, capacity, nflows, res, cap, exact), 0);
+        double used[8] = { 0 };
+        for (size_t f = 0; f < nflows; f++) {
+            double bottleneck = capacity[res[2 * f]];
+            double tol = fmax(0.01 * exact[f], 0.001 * bottleneck);
+            double err = fabs(rate[f] - exact[f]);
+            if (err / exact[f] > worst)
+                worst = err / exact[f];
+            cr_assert(err <= tol, "trial %d flow %zu: solve %.6g exact %.6g", trial, f, rate[f], exact[f]);
+            cr_assert(rate[f] <= cap[f] * (1 + 1e-12));
+            for (int k = 0; k < 2; k++)
+                if (res[2 * f + k] != FAIRSHARE_NONE)
+                    used[res[2 * f + k]] += rate[f];
+        }
+        for (size_t k = 0; k < nres; k++)
+            cr_assert(used[k] <= capacity[k] * (1 + 1e-9), "resource %zu over capacity", k);
+    }
+    rng_stream_destroy(r);
+    cr_log_info("worst relative error %.3g", worst);
+}
