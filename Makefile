@@ -6,8 +6,11 @@ CC      ?= cc
 PKGS    := gsl sqlite3 libcjson
 # -std=c11 (not gnu11) and -ffp-contract=off keep floating point identical
 # across machines: no fused multiply-add, no -ffast-math (STYLE.md, traps).
+# CFLAGS is the user's (optimisation, sanitizers); LM_CFLAGS is always on,
+# so `make CFLAGS=...` can never drop the standard or the include path.
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Wall -Wextra -I.
+LM_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Wall -Wextra -I.
+SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS  += $(PKG_LIBS) -lm
@@ -27,18 +30,18 @@ all: $(BUILD)/lastmile
 
 $(BUILD)/%.o: %.c $(wildcard sim/*.h models/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(LM_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(BUILD)/lastmile: $(OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LM_CFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c $(LIBOBJ) tests/helpers.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcriterion
+	$(CC) $(LM_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcriterion
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS)
+	$(CC) $(LM_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS)
 
 # Runs the quickstart scenario into results/quickstart.db and prints its report.
 run: deps
@@ -54,7 +57,7 @@ test: deps
 	@set -e; for t in $(TESTBIN); do echo "== $$t"; LASTMILE_ROOT=$(CURDIR) LASTMILE_BIN=$(CURDIR)/$(BUILD)/lastmile $$t --jobs 2; done
 
 test-sanitize: deps
-	$(MAKE) test BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+	$(MAKE) test BUILD=build-san CFLAGS="$(SAN_CFLAGS)"
 
 bench: deps
 	$(MAKE) all $(BENCHBIN)

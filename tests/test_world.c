@@ -100,6 +100,30 @@ Test(world, no_resource_carries_more_than_its_capacity)
     run_free(&r);
 }
 
+Test(world, sample_scales_demand_and_capacities_together)
+{
+    /* `sample` simulates a fraction of subscribers on capacities scaled by
+     * the same fraction, so utilisation (and so QoE) stays comparable. */
+    struct run full, half;
+    run_small(&full, "20m", 3, 40000, "");
+    run_small(&half, "20m", 3, 40000, "\"sample\": 0.5,");
+    cr_assert_eq(full.w->net.nres, half.w->net.nres);
+    for (uint32_t k = 0; k < full.w->net.nres; k++) {
+        cr_assert_float_eq(half.w->net.res[k].capacity_bps, 0.5 * full.w->net.res[k].capacity_bps,
+                           1e-9 * full.w->net.res[k].capacity_bps, "resource %u", k);
+        double mean_bps = half.w->net.res[k].bytes_total * 8 / simtime_to_s(half.sc.duration);
+        cr_assert_leq(mean_bps, half.w->net.res[k].capacity_bps * 1.01, "resource %u", k);
+    }
+    simtime end = full.sc.duration;
+    cr_assert_float_eq(demand_target(half.w, 0, end), 0.5 * demand_target(full.w, 0, end), 1e-9);
+    /* A few thousand sessions each: Poisson noise is ~2%, so 10% is safe. */
+    double ratio = (double)half.w->regions[0].active / (double)full.w->regions[0].active;
+    cr_log_info("sampled/full concurrency at the end: %.4f", ratio);
+    cr_assert(fabs(ratio - 0.5) < 0.05, "sampled/full concurrency %.4f, expected 0.5", ratio);
+    run_free(&full);
+    run_free(&half);
+}
+
 Test(world, same_seed_same_fingerprint_other_seed_other)
 {
     struct run a, b, c;
