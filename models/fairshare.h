@@ -18,8 +18,8 @@
 #define FAIRSHARE_SWEEPS 16
 
 /* The water level lambda of one resource: sum_i min(caps[i], lambda) equals
- * capacity, or INFINITY when the caps sum to at most the capacity. Sorts
- * caps in place (only when the resource is congested). */
+ * capacity, or INFINITY when the caps sum to at most the capacity.
+ * Reorders caps in place (only when the resource is congested). */
 double fairshare_level(double capacity, double *caps, size_t n);
 
 /* The exact max-min allocation. res[2*f], res[2*f+1]: the resources of flow

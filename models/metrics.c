@@ -65,7 +65,7 @@ void metrics_session_closed(struct world *w, uint32_t id, const char *outcome)
             w->write_failed = 1;
     }
     m->rebuffer_us += (double)s->rebuffer;
-    m->played_us += (double)s->played;
+    m->played_us += (double)(s->fetched - s->buffer);
     m->switches += s->switches;
     m->bitrate_media += s->bitrate_media;
     m->fetched_us += (double)s->fetched;

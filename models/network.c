@@ -21,20 +21,24 @@ static int grow_flows(struct network *n)
     if (!f)
         return -1;
     n->flows = f;
-    uint32_t *a = realloc(n->active, cap * sizeof *a);
-    if (!a)
+    uint32_t *ids = realloc(n->ids, cap * sizeof *ids);
+    if (!ids)
         return -1;
-    n->active = a;
-    uint32_t *is = realloc(n->by_res, ((size_t)n->nres + 1 + 5 * (size_t)cap) * sizeof *is);
+    n->ids = ids;
+    uint32_t *is = realloc(n->iscratch, ((size_t)n->nres + 1 + 4 * (size_t)cap) * sizeof *is);
     if (!is)
         return -1;
-    n->by_res = is;
+    n->iscratch = is;
     double *d = realloc(n->scratch, 3 * (size_t)cap * sizeof *d);
     if (!d)
         return -1;
     n->scratch = d;
-    for (uint32_t i = n->flow_cap; i < cap; i++)
-        f[i].session = i + 1 < cap ? i + 1 : NONE;     /* free-list link */
+    /* New slots go on the free list in increasing order (the list is empty
+     * when the pool grows). */
+    for (uint32_t i = n->flow_cap; i < cap; i++) {
+        f[i].session = NONE;
+        f[i].gen = i + 1 < cap ? i + 1 : NONE;         /* free-list link */
+    }
     n->flow_free = n->flow_cap;
     n->flow_cap = cap;
     return 0;
@@ -61,20 +65,21 @@ void network_destroy(struct world *w)
     struct network *n = &w->net;
     free(n->res);
     free(n->flows);
-    free(n->active);
-    free(n->by_res);
+    free(n->ids);
+    free(n->iscratch);
     free(n->scratch);
     free(n->capacity);
     free(n->level);
     memset(n, 0, sizeof *n);
 }
 
+/* Accounts bytes of flow f as delivered: to its tier and its resources. The
+ * session's own counters are credited once, when the download ends
+ * (models/player.c), so the periodic scan stays off the sessions. */
 static void deliver(struct world *w, struct flow *f, double bytes)
 {
-    struct session *s = &w->sessions[f->session];
-    s->bytes[s->tier] += bytes;
-    w->m.bytes_tier[s->tier] += bytes;
-    w->m.bytes_tier_period[s->tier] += bytes;
+    w->m.bytes_tier[f->tier] += bytes;
+    w->m.bytes_tier_period[f->tier] += bytes;
     for (int k = 0; k < 2; k++)
         if (f->res[k] != NONE) {
             w->net.res[f->res[k]].bytes_period += bytes;
@@ -83,26 +88,30 @@ static void deliver(struct world *w, struct flow *f, double bytes)
     f->remaining -= bytes;
 }
 
-/* Progress of flow f from its last update to now at its rate. */
+/* Progress of flow f up to now at its rate. A flow that is not
+ * done_scheduled was last brought up to date at its start or at the last
+ * tick, whichever is later. */
 static void advance(struct world *w, struct flow *f, simtime now)
 {
-    double bytes = f->rate_bps / 8.0 * simtime_to_s(now - f->t_update);
+    simtime from = f->start > w->net.last_tick ? f->start : w->net.last_tick;
+    double bytes = f->rate_bps / 8.0 * simtime_to_s(now - from);
     if (bytes > f->remaining)
         bytes = f->remaining;
     if (bytes > 0)
         deliver(w, f, bytes);
-    f->t_update = now;
 }
 
-/* Schedules the completion when it falls before the next recomputation. */
+/* Schedules the completion when it falls before the next recomputation.
+ * The event carries the flow id too, so its session and flow can be
+ * prefetched together (player_prefetch_download). */
 static void maybe_schedule(struct world *w, uint32_t id, simtime now, simtime next_tick)
 {
     struct flow *f = &w->net.flows[id];
     double us = ceil(f->remaining * 8.0 / f->rate_bps * 1e6);
     if (now + us <= (double)next_tick) {
         f->done_scheduled = 1;
-        struct session *s = &w->sessions[f->session];
-        engine_at(w->engine, now + (simtime)us, EV_DOWNLOAD_DONE, f->session, s->gen);
+        engine_at(w->engine, now + (simtime)us, EV_DOWNLOAD_DONE, f->session,
+                  (uint64_t)id << 32 | f->gen);
     }
 }
 
@@ -112,25 +121,30 @@ static simtime next_tick_after(const struct world *w, simtime now)
     return (now / p + 1) * p;
 }
 
-int network_start(struct world *w, uint32_t s, uint32_t res0, uint32_t res1,
-                  double cap_bps, double bytes)
+int network_start(struct world *w, uint32_t s, double bytes)
 {
     struct network *n = &w->net;
     if (n->flow_free == NONE && grow_flows(n) != 0)
         return -1;
     uint32_t id = n->flow_free;
     struct flow *f = &n->flows[id];
-    n->flow_free = f->session;
+    n->flow_free = f->gen;
+    if (id >= n->flow_top)
+        n->flow_top = id + 1;
+    n->nactive++;
+    const struct session *ss = &w->sessions[s];
     simtime now = w->engine->now;
     f->session = s;
-    f->res[0] = res0;
-    f->res[1] = res1;
-    f->cap_bps = cap_bps;
+    f->gen = ss->gen;
+    f->tier = ss->tier;
+    f->res[0] = ss->res[0];
+    f->res[1] = ss->res[1];
+    f->cap_bps = ss->access_bps;
     f->remaining = bytes;
-    w->m.bytes_requested += bytes;
-    f->t_update = now;
+    f->start = now;
     f->done_scheduled = 0;
-    double rate = cap_bps;
+    w->m.bytes_requested += bytes;
+    double rate = f->cap_bps;
     for (int k = 0; k < 2; k++)
         if (f->res[k] != NONE) {
             struct resource *r = &n->res[f->res[k]];
@@ -148,31 +162,41 @@ int network_start(struct world *w, uint32_t s, uint32_t res0, uint32_t res1,
     for (int k = 0; k < 2; k++)
         if (f->res[k] != NONE)
             n->res[f->res[k]].committed_bps += rate;
-    f->dense = n->nactive;
-    n->active[n->nactive++] = id;
     w->sessions[s].flow = id;
     maybe_schedule(w, id, now, next_tick_after(w, now));
     return 0;
 }
 
-void network_finish(struct world *w, uint32_t id)
+simtime network_finish(struct world *w, uint32_t id)
 {
     struct network *n = &w->net;
     struct flow *f = &n->flows[id];
     if (f->remaining > 0)
         deliver(w, f, f->remaining);
-    f->remaining = 0;
     for (int k = 0; k < 2; k++)
         if (f->res[k] != NONE) {
             n->res[f->res[k]].flows--;
             n->res[f->res[k]].committed_bps -= f->rate_bps;
         }
-    uint32_t last = n->active[--n->nactive];
-    n->active[f->dense] = last;
-    n->flows[last].dense = f->dense;
     w->sessions[f->session].flow = NONE;
-    f->session = n->flow_free;
+    simtime took = w->engine->now - f->start;
+    f->session = NONE;
+    f->gen = n->flow_free;
     n->flow_free = id;
+    n->nactive--;
+    /* Keep the scanned range tight when the top slots empty. */
+    while (n->flow_top > 0 && n->flows[n->flow_top - 1].session == NONE)
+        n->flow_top--;
+    return took;
+}
+
+double network_cut(struct world *w, uint32_t id)
+{
+    struct flow *f = &w->net.flows[id];
+    double undelivered = f->remaining;
+    f->remaining = 0;
+    network_finish(w, id);
+    return undelivered;
 }
 
 void network_tick(void *ctx, const struct event *ev)
@@ -184,18 +208,26 @@ void network_tick(void *ctx, const struct event *ev)
     engine_at(w->engine, next, EV_NET_TICK, 0, 0);
 
     /* Flows with a completion pending finish at or before now: they take
-     * no part in the new shares. The others progress to now and are
-     * gathered for the solver. */
-    uint32_t *ids = n->by_res;                          /* nactive */
-    uint32_t *fres = ids + n->flow_cap;                 /* 2 * nactive */
+     * no part in the new shares but count in committed until they finish.
+     * The others progress to now and are gathered for the solver. One
+     * linear pass over the pool. */
+    uint32_t *ids = n->ids;
+    uint32_t *fres = n->iscratch;                       /* 2 * m */
     uint32_t *iscratch = fres + 2 * (size_t)n->flow_cap;
     double *cap = n->scratch, *rate = cap + n->flow_cap, *tmp = rate + n->flow_cap;
+    for (uint32_t r = 0; r < n->nres; r++)
+        n->res[r].committed_bps = 0;
     uint32_t m = 0;
-    for (uint32_t i = 0; i < n->nactive; i++) {
-        uint32_t id = n->active[i];
+    for (uint32_t id = 0; id < n->flow_top; id++) {
         struct flow *f = &n->flows[id];
-        if (f->done_scheduled)
+        if (f->session == NONE)
             continue;
+        if (f->done_scheduled) {
+            for (int k = 0; k < 2; k++)
+                if (f->res[k] != NONE)
+                    n->res[f->res[k]].committed_bps += f->rate_bps;
+            continue;
+        }
         advance(w, f, now);
         ids[m] = id;
         fres[2 * m] = f->res[0];
@@ -203,34 +235,31 @@ void network_tick(void *ctx, const struct event *ev)
         cap[m] = f->cap_bps;
         m++;
     }
+    n->last_tick = now;
     for (uint32_t r = 0; r < n->nres; r++)
         n->capacity[r] = n->res[r].capacity_bps;
     fairshare_solve(n->nres, n->capacity, m, fres, cap, rate, n->level, tmp, iscratch);
     for (uint32_t r = 0; r < n->nres; r++)
         n->res[r].level_bps = n->level[r];
+    /* committed is rebuilt from scratch each period so rounding never
+     * accumulates. */
     for (uint32_t i = 0; i < m; i++) {
         struct flow *f = &n->flows[ids[i]];
         f->rate_bps = rate[i];
-        maybe_schedule(w, ids[i], now, next);
-    }
-    /* Rebuilt from scratch so rounding never accumulates. Flows whose
-     * completion is pending still count until they finish. */
-    for (uint32_t r = 0; r < n->nres; r++)
-        n->res[r].committed_bps = 0;
-    for (uint32_t i = 0; i < n->nactive; i++) {
-        const struct flow *f = &n->flows[n->active[i]];
         for (int k = 0; k < 2; k++)
             if (f->res[k] != NONE)
                 n->res[f->res[k]].committed_bps += f->rate_bps;
+        maybe_schedule(w, ids[i], now, next);
     }
 }
 
 void network_settle(struct world *w, simtime now)
 {
     struct network *n = &w->net;
-    for (uint32_t i = 0; i < n->nactive; i++) {
-        struct flow *f = &n->flows[n->active[i]];
-        if (f->t_update < now)
+    for (uint32_t id = 0; id < n->flow_top; id++) {
+        struct flow *f = &n->flows[id];
+        if (f->session != NONE)
             advance(w, f, now);
     }
+    n->last_tick = now;
 }

@@ -14,13 +14,16 @@
 
 int network_init(struct world *w, uint32_t nres);
 void network_destroy(struct world *w);
-/* Starts a download of bytes for session s over res0 (and res1 or NONE).
- * Returns 0, or -1 when memory runs out. */
-int network_start(struct world *w, uint32_t s, uint32_t res0, uint32_t res1,
-                  double cap_bps, double bytes);
-/* The flow of session s completed at the engine's now: accounts its last
- * bytes and frees it. */
-void network_finish(struct world *w, uint32_t flow);
+/* Starts a download of bytes for session s over its serving path, capped
+ * by its access throughput. Returns 0, or -1 when memory runs out. */
+int network_start(struct world *w, uint32_t s, double bytes);
+/* The flow completed at the engine's now: accounts its last bytes to the
+ * tiers and resources (not to the session: its caller does that), frees it
+ * and returns how long the download took. */
+simtime network_finish(struct world *w, uint32_t flow);
+/* Releases a flow cut short (the run ended): returns the bytes it had not
+ * delivered, which stay undelivered. */
+double network_cut(struct world *w, uint32_t flow);
 /* The EV_NET_TICK handler. */
 void network_tick(void *ctx, const struct event *ev);
 /* Accounts every active flow's progress up to now (the run's end). */

@@ -34,7 +34,7 @@ static int grow_sessions(struct world *w)
         return -1;
     w->session_ids = ids;
     for (uint32_t i = w->session_cap; i < cap; i++) {
-        s[i].next_free = i + 1 < cap ? i + 1 : NONE;
+        s[i].flow = i + 1 < cap ? i + 1 : NONE;         /* free-list link */
         s[i].gen = 0;
         s[i].phase = PH_FREE;
     }
@@ -54,9 +54,7 @@ static void evaluate(struct world *w, struct session *s, simtime now)
     if (s->phase == PH_PLAYING) {
         if (s->buffer >= dt) {
             s->buffer -= dt;
-            s->played += dt;
         } else {
-            s->played += s->buffer;
             /* Dry with media left to fetch: a stall since the buffer ran
              * out. (With none left the session has ended at that point.) */
             if (s->fetched < s->watch) {
@@ -79,6 +77,12 @@ static simtime segment_media(const struct world *w, const struct session *s)
     return left < seg ? left : seg;
 }
 
+/* The bytes of the session's next (or current) segment at its rung. */
+static double segment_bytes(const struct world *w, const struct session *s)
+{
+    return w->abr_params.rung_bps[s->rung] / 8.0 * simtime_to_s(segment_media(w, s));
+}
+
 static int start_download(struct world *w, uint32_t id)
 {
     struct session *s = &w->sessions[id];
@@ -88,9 +92,7 @@ static int start_download(struct world *w, uint32_t id)
     if (s->segments > 0 && rung != s->rung)
         s->switches++;
     s->rung = (uint8_t)rung;
-    double bytes = w->abr_params.rung_bps[rung] / 8.0 * simtime_to_s(segment_media(w, s));
-    s->dl_start = w->engine->now;
-    return network_start(w, id, s->res[0], s->res[1], s->access_bps, bytes);
+    return network_start(w, id, segment_bytes(w, s));
 }
 
 /* Decides what a session does after its buffer changed: fetch the next
@@ -120,7 +122,7 @@ int player_open(struct world *w, int isp, const struct session_draw *d)
         return -1;
     uint32_t id = w->session_free;
     struct session *s = &w->sessions[id];
-    uint32_t gen = s->gen + 1, next = s->next_free;
+    uint32_t gen = s->gen + 1, next = s->flow;
     memset(s, 0, sizeof *s);
     s->gen = gen;
     w->session_free = next;
@@ -164,6 +166,29 @@ static int live(const struct world *w, const struct event *ev)
     return w->sessions[ev->entity].gen == (uint32_t)ev->payload;
 }
 
+/* The lines of a session its handlers read: all of it, it is small. */
+static void prefetch_session(const struct world *w, uint32_t id)
+{
+    const char *p = (const char *)&w->sessions[id];
+    for (size_t off = 0; off < sizeof(struct session); off += 64)
+        __builtin_prefetch(p + off, 1);
+    __builtin_prefetch(p + sizeof(struct session) - 1, 1);
+}
+
+void player_prefetch(void *ctx, const struct event *ev)
+{
+    prefetch_session(ctx, ev->entity);
+}
+
+void player_prefetch_download(void *ctx, const struct event *ev)
+{
+    const struct world *w = ctx;
+    prefetch_session(w, ev->entity);
+    const struct flow *f = &w->net.flows[ev->payload >> 32];
+    __builtin_prefetch(f, 1);
+    __builtin_prefetch((const char *)(f + 1) - 1, 1);
+}
+
 void player_on_download_done(void *ctx, const struct event *ev)
 {
     struct world *w = ctx;
@@ -172,12 +197,14 @@ void player_on_download_done(void *ctx, const struct event *ev)
     uint32_t id = ev->entity;
     struct session *s = &w->sessions[id];
     simtime now = ev->time;
-    network_finish(w, s->flow);
+    assert(s->flow == (uint32_t)(ev->payload >> 32));
+    simtime took = network_finish(w, s->flow);
     evaluate(w, s, now);
     simtime media = segment_media(w, s);
-    double seg_bytes = w->abr_params.rung_bps[s->rung] / 8.0 * simtime_to_s(media);
-    if (now > s->dl_start)
-        w->abr->on_download(&s->abr, &w->abr_params, seg_bytes, now - s->dl_start);
+    double seg_bytes = segment_bytes(w, s);
+    s->bytes[s->tier] += seg_bytes;
+    if (took > 0)
+        w->abr->on_download(&s->abr, &w->abr_params, seg_bytes, took);
     s->buffer += media;
     s->fetched += media;
     s->segments++;
@@ -212,7 +239,7 @@ static void close_session(struct world *w, uint32_t id, const char *outcome)
     metrics_session_closed(w, id, outcome);
     s->gen++;
     s->phase = PH_FREE;
-    s->next_free = w->session_free;
+    s->flow = w->session_free;
     w->session_free = id;
     w->nsessions_live--;
 }
@@ -239,9 +266,9 @@ int player_close_all(struct world *w)
         if (s->flow != NONE) {
             /* The download in flight: its bytes so far stay counted; the
              * flow is released without the rest. */
-            w->m.bytes_cut += w->net.flows[s->flow].remaining;
-            w->net.flows[s->flow].remaining = 0;
-            network_finish(w, s->flow);
+            double cut = network_cut(w, s->flow);
+            s->bytes[s->tier] += segment_bytes(w, s) - cut;
+            w->m.bytes_cut += cut;
         }
         close_session(w, id, "running");
     }

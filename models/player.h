@@ -19,6 +19,10 @@ int player_open(struct world *w, int isp, const struct session_draw *d);
 void player_on_download_done(void *ctx, const struct event *ev);
 void player_on_resume(void *ctx, const struct event *ev);
 void player_on_end(void *ctx, const struct event *ev);
+/* Prefetch hints (engine_prefetch_on): the session of a resume or end
+ * event; the session and flow of a download's completion. */
+void player_prefetch(void *ctx, const struct event *ev);
+void player_prefetch_download(void *ctx, const struct event *ev);
 /* Closes every live session at the run's end (outcome "running"). */
 int player_close_all(struct world *w);
 

@@ -116,6 +116,9 @@ struct world *world_create(const struct scenario *sc, struct engine *e,
     engine_on(e, EV_SESSION_END, player_on_end, w);
     engine_on(e, EV_NET_TICK, network_tick, w);
     engine_on(e, EV_METRICS_TICK, metrics_on_tick, w);
+    engine_prefetch_on(e, EV_DOWNLOAD_DONE, player_prefetch_download);
+    engine_prefetch_on(e, EV_RESUME, player_prefetch);
+    engine_prefetch_on(e, EV_SESSION_END, player_prefetch);
     if (results && metrics_write_entities(w) != 0) {
         world_destroy(w);
         return NULL;

@@ -23,7 +23,7 @@ struct results;
 /* Event kinds. */
 enum {
     EV_ARRIVAL = 1,         /* entity: ISP */
-    EV_DOWNLOAD_DONE,       /* entity: session; payload: its generation */
+    EV_DOWNLOAD_DONE,       /* entity: session; payload: flow << 32 | its generation */
     EV_RESUME,              /* entity: session; payload: its generation */
     EV_SESSION_END,         /* entity: session; payload: its generation */
     EV_NET_TICK,            /* fair shares recomputed */
@@ -88,58 +88,60 @@ struct title {
 /* Playback phases; PH_FREE marks a pool slot with no session. */
 enum { PH_FREE = 0, PH_STARTUP, PH_PLAYING, PH_STALLED };
 
-/* One viewing session. Kept small: its bytes are budgeted (DESIGN §6). */
+/* One viewing session. Kept small: its bytes are budgeted (DESIGN §6), and
+ * the fields every event reads come first, in the first cache line. Media
+ * played is not stored: it is fetched - buffer. */
 struct session {
-    simtime start;                  /* arrival */
     simtime t_eval;                 /* buffer last evaluated at */
     simtime buffer;                 /* media buffered at t_eval */
     simtime watch;                  /* media to watch */
     simtime fetched;                /* media downloaded */
-    simtime played;                 /* media played */
-    simtime startup_at;             /* first frame; -1 before */
-    simtime rebuffer;               /* stalled time */
-    simtime dl_start;               /* current download's start */
-    double bitrate_media;           /* sum of kbps x media us, for the mean */
-    double bytes[TIER_COUNT];
+    uint32_t gen;                   /* bumps on reuse: stale events are dropped */
+    uint32_t flow;                  /* active flow, NONE; free-list link when free */
+    uint32_t res[2];                /* serving path: OCA or origin, link or NONE */
     float access_bps;
     uint32_t title;
-    uint32_t flow;                  /* active flow or NONE */
-    uint32_t res[2];                /* serving path: OCA or origin, link or NONE */
-    uint32_t next_free;             /* free-list link */
-    uint32_t gen;                   /* bumps on reuse: stale events are dropped */
-    uint16_t isp;
-    uint16_t rebuffer_count;
-    uint16_t switches;
     uint8_t tier;
     uint8_t phase;
     uint8_t rung;                   /* of the current or last segment */
     uint8_t warm;
-    uint8_t started_rung;           /* 0 until the first segment is chosen */
-    uint8_t pad_;
+    uint16_t isp;
+    uint16_t rebuffer_count;
+    /* 64 bytes so far */
+    simtime start;                  /* arrival */
+    simtime startup_at;             /* first frame; -1 before */
+    simtime rebuffer;               /* stalled time */
+    double bitrate_media;           /* sum of kbps x media us, for the mean */
+    double bytes[TIER_COUNT];
     uint32_t segments;
+    uint16_t switches;
     union abr_state abr;
 };
 
+/* A download in flight. The pool is scanned linearly at every share
+ * period, so a flow carries what the scan needs (its session's generation
+ * and tier) and the scan never touches a session. */
 struct flow {
-    uint32_t session;
-    uint32_t res[2];                /* second is NONE for one-resource paths */
-    uint32_t dense;                 /* position in network.active */
-    double cap_bps;                 /* the client's access throughput */
     double remaining;               /* bytes */
     double rate_bps;
-    simtime t_update;               /* remaining is exact at this time */
+    simtime start;                  /* the download's start */
+    uint32_t session;               /* NONE when the slot is free */
+    uint32_t gen;                   /* the session's, for its completion event */
+    uint32_t res[2];                /* second is NONE for one-resource paths */
+    float cap_bps;                  /* the client's access throughput */
+    uint8_t tier;
     uint8_t done_scheduled;         /* completion event pending */
 };
 
 struct network {
     uint32_t nres;
     struct resource *res;
-    struct flow *flows;             /* pool */
-    uint32_t flow_cap, flow_free;
-    uint32_t *active;               /* dense list of active flow ids */
-    uint32_t nactive;
+    struct flow *flows;             /* pool; slots [0, flow_top) may be live */
+    uint32_t flow_cap, flow_free, flow_top;
+    uint32_t nactive;               /* live flows */
+    simtime last_tick;              /* every flow not done_scheduled is exact here */
     /* scratch for the water-filling, sized with the pool */
-    uint32_t *by_res, *res_start;
+    uint32_t *ids, *iscratch;
     double *scratch;
     double *capacity, *level;       /* per resource, for the solver */
 };

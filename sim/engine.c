@@ -4,13 +4,23 @@
 #include <assert.h>
 #include <string.h>
 
+static void near_event(void *ctx, const struct event *ev)
+{
+    struct engine *e = ctx;
+    if (e->prefetch[ev->kind])
+        e->prefetch[ev->kind](e->handler_ctx[ev->kind], ev);
+}
+
 int engine_init(struct engine *e, simtime end, size_t capacity_hint)
 {
     memset(e, 0, sizeof *e);
     e->end = end;
     e->fingerprint = UINT64_C(0xcbf29ce484222325);
     e->queue = queue_create(capacity_hint);
-    return e->queue ? 0 : -1;
+    if (!e->queue)
+        return -1;
+    queue_on_near(e->queue, near_event, e);
+    return 0;
 }
 
 void engine_destroy(struct engine *e)
@@ -24,6 +34,12 @@ void engine_on(struct engine *e, uint32_t kind, engine_handler fn, void *ctx)
     assert(kind < ENGINE_MAX_KINDS);
     e->handler[kind] = fn;
     e->handler_ctx[kind] = ctx;
+}
+
+void engine_prefetch_on(struct engine *e, uint32_t kind, engine_handler fn)
+{
+    assert(kind < ENGINE_MAX_KINDS);
+    e->prefetch[kind] = fn;
 }
 
 void engine_at(struct engine *e, simtime t, uint32_t kind, uint32_t entity, uint64_t payload)

@@ -28,12 +28,17 @@ struct engine {
     uint64_t fingerprint;
     int failed;                     /* set by a handler when memory runs out */
     engine_handler handler[ENGINE_MAX_KINDS];
+    engine_handler prefetch[ENGINE_MAX_KINDS];
     void *handler_ctx[ENGINE_MAX_KINDS];
 };
 
 int engine_init(struct engine *e, simtime end, size_t capacity_hint);
 void engine_destroy(struct engine *e);
 void engine_on(struct engine *e, uint32_t kind, engine_handler fn, void *ctx);
+/* A hint for events of kind, called with the handler's ctx shortly before
+ * they run (see queue_on_near): it may only prefetch, never change state,
+ * so a run is the same with or without it. */
+void engine_prefetch_on(struct engine *e, uint32_t kind, engine_handler fn);
 /* Schedules an event; times before now are a bug (asserted). An event at
  * or after the end is dropped, since it would never run. */
 void engine_at(struct engine *e, simtime t, uint32_t kind, uint32_t entity, uint64_t payload);

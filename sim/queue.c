@@ -122,6 +122,8 @@ struct queue {
     size_t nchunks;         /* chunks owned (in buckets, free or never used) */
     struct chunk **slabs;   /* the allocations chunks live in */
     size_t nslabs, slabcap;
+    queue_visit near;       /* shown each event a cascade files on level 0 */
+    void *near_ctx;
     struct bucket b[LEVELS][SLOTS];
 };
 
@@ -339,6 +341,8 @@ static void cascade(struct queue *q, unsigned lvl, unsigned slot)
             unsigned l = key_level(k, now);
             unsigned s = (unsigned)(k >> (l * DIGIT_BITS)) & (SLOTS - 1);
             *bucket_append(q, l, s, k) = *e;
+            if (l == 0 && q->near)
+                q->near(q->near_ctx, e);
         }
         struct chunk *next = c->next;
         int last = c == src.tail;
@@ -391,6 +395,12 @@ bool queue_pop(struct queue *q, struct event *out)
     }
     q->size--;
     return true;
+}
+
+void queue_on_near(struct queue *q, queue_visit fn, void *ctx)
+{
+    q->near = fn;
+    q->near_ctx = ctx;
 }
 
 size_t queue_size(const struct queue *q)

@@ -33,6 +33,13 @@ int queue_push(struct queue *q, simtime time, uint32_t kind, uint32_t entity,
 /* Pops the earliest event into *out; false when empty. */
 bool queue_pop(struct queue *q, struct event *out);
 size_t queue_size(const struct queue *q);
+/* fn sees each event as it comes within 256 us of the next pop (when a
+ * cascade files it on the lowest level), some tens to hundreds of events
+ * before it pops: the moment to prefetch the state its handler will read,
+ * so that the cache misses of many events overlap instead of queueing one
+ * behind the other. fn must not touch the queue. NULL turns it off. */
+typedef void (*queue_visit)(void *ctx, const struct event *ev);
+void queue_on_near(struct queue *q, queue_visit fn, void *ctx);
 /* Time of the earliest pending event, SIM_TIME_MAX when empty. */
 simtime queue_peek_time(struct queue *q);
 /* Bytes the queue holds now, for the memory budget. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sim/results.h"
@@ -144,7 +145,7 @@ Test(cli, run_killed_mid_way_leaves_earlier_runs_intact, .timeout = 300)
               "--db", db, "--quiet", (char *)NULL);
         _exit(127);
     }
-    usleep(1500 * 1000);
+    nanosleep(&(struct timespec){ 1, 500000000 }, NULL);
     kill(pid, SIGKILL);
     int st;
     waitpid(pid, &st, 0);

@@ -32,6 +32,55 @@ Test(fairshare, level_gives_small_flows_their_cap)
     cr_assert_float_eq(fairshare_level(15, caps, 4), 6.0, 1e-12);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The textbook level: sort, then give each cap in turn its fair share of
+ * what is left. */
+static double level_by_sorting(double capacity, double *caps, size_t n)
+{
+    qsort(caps, n, sizeof *caps, cmp_double);
+    double left = capacity;
+    for (size_t i = 0; i < n; i++) {
+        double share = left / (double)(n - i);
+        if (caps[i] >= share)
+            return share;
+        left -= caps[i];
+    }
+    return INFINITY;
+}
+
+Test(fairshare, level_by_selection_matches_level_by_sorting)
+{
+    /* Random caps, many of them tied (a few discrete values), as many as a
+     * busy OCA carries, at capacities from slack to deeply congested. */
+    gsl_rng *r = rng_stream_create(11, RNG_TEST, 3);
+    static double a[5000], b[5000];
+    for (int trial = 0; trial < 400; trial++) {
+        size_t n = 1 + gsl_rng_uniform_int(r, trial < 200 ? 40 : 5000);
+        int tied = trial % 3 == 0;
+        double sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            a[i] = tied ? (double)(1 + gsl_rng_uniform_int(r, 4)) : gsl_ran_lognormal(r, 3, 1);
+            b[i] = a[i];
+            sum += a[i];
+        }
+        double capacity = sum * (0.05 + gsl_rng_uniform(r));
+        double want = level_by_sorting(capacity, b, n);
+        double got = fairshare_level(capacity, a, n);
+        if (isinf(want)) {
+            cr_assert(isinf(got), "trial %d: %g, expected uncongested", trial, got);
+            continue;
+        }
+        cr_assert(fabs(got - want) <= 1e-9 * want, "trial %d (n %zu): level %.12g, sorting gives %.12g",
+                  trial, n, got, want);
+    }
+    rng_stream_destroy(r);
+}
+
 Test(fairshare, exact_textbook_case)
 {
     /* Two links of 10; flow 0 crosses both, flows 1 and 2 one each, and
