@@ -132,7 +132,12 @@ void fairshare_solve(size_t nres, const double *capacity, size_t nflows,
     /* Group flows by resource (a counting sort): start[r]..start[r+1] in
      * member[] lists the flows crossing r. */
     uint32_t *start = iscratch;                 /* nres + 1 */
-    uint32_t *member = iscratch + nres + 1;     /* 2 * nflows */
+    uint32_t *member = start + nres + 1;        /* 2 * nflows */
+    uint32_t *nb_start = member + 2 * nflows;   /* nres + 1 */
+    uint32_t *nb = nb_start + nres + 1;         /* 2 * nflows */
+    uint32_t *stamp = nb + 2 * nflows;          /* nres */
+    uint32_t *done_at = stamp + nres;           /* nres */
+    uint32_t *changed_at = done_at + nres;      /* nres */
     memset(start, 0, (nres + 1) * sizeof *start);
     for (size_t f = 0; f < nflows; f++)
         for (int k = 0; k < 2; k++)
@@ -151,8 +156,34 @@ void fairshare_solve(size_t nres, const double *capacity, size_t nflows,
     for (size_t r = nres; r > 0; r--)
         start[r] = start[r - 1];
     start[0] = 0;
+    /* The neighbours of each resource: the distinct other resources of its
+     * flows. A resource's level depends on its neighbours' levels only, so
+     * a sweep recomputes it only when one of them changed since its last
+     * computation; an embedded OCA (no neighbours) is computed once. This
+     * skips most of the work of the confirming sweep. */
     for (size_t r = 0; r < nres; r++)
+        stamp[r] = UINT32_MAX;
+    uint32_t nnb = 0;
+    for (size_t r = 0; r < nres; r++) {
+        nb_start[r] = nnb;
+        for (uint32_t i = start[r]; i < start[r + 1]; i++) {
+            uint32_t f = member[i];
+            uint32_t other = res[2 * f] == r ? res[2 * f + 1] : res[2 * f];
+            if (other != FAIRSHARE_NONE && stamp[other] != r) {
+                stamp[other] = (uint32_t)r;
+                nb[nnb++] = other;
+            }
+        }
+    }
+    nb_start[nres] = nnb;
+    for (size_t r = 0; r < nres; r++) {
         level[r] = INFINITY;
+        done_at[r] = 0;
+        changed_at[r] = 0;
+    }
+    /* step counts resource computations; done_at[r] is the step of r's
+     * last one (0: never), changed_at[r] the step its level last moved. */
+    uint32_t step = 0;
     double *caps = scratch;
     for (int sweep = 0; sweep < FAIRSHARE_SWEEPS; sweep++) {
         int changed = 0;
@@ -160,6 +191,13 @@ void fairshare_solve(size_t nres, const double *capacity, size_t nflows,
             uint32_t n = start[r + 1] - start[r];
             if (n == 0)
                 continue;
+            if (done_at[r] != 0) {
+                int stale = 0;
+                for (uint32_t j = nb_start[r]; j < nb_start[r + 1] && !stale; j++)
+                    stale = changed_at[nb[j]] > done_at[r];
+                if (!stale)
+                    continue;
+            }
             for (uint32_t i = 0; i < n; i++) {
                 uint32_t f = member[start[r] + i];
                 uint32_t other = res[2 * f] == r ? res[2 * f + 1] : res[2 * f];
@@ -169,8 +207,11 @@ void fairshare_solve(size_t nres, const double *capacity, size_t nflows,
                 caps[i] = c;
             }
             double l = fairshare_level(capacity[r], caps, n);
-            if (l != level[r])
+            done_at[r] = ++step;
+            if (l != level[r]) {
                 changed = 1;
+                changed_at[r] = step;
+            }
             level[r] = l;
         }
         if (!changed)

@@ -31,10 +31,13 @@ int fairshare_exact(size_t nres, const double *capacity, size_t nflows,
 /* The approximation: each resource's level is computed alone, with each
  * flow's cap lowered to the level of its other resource, and the sweep is
  * repeated until no level changes (at most FAIRSHARE_SWEEPS times: a
- * Gauss-Seidel iteration towards the max-min fixed point); a flow's rate is min(cap, its resources' levels).
- * level[] receives each resource's level. Same arguments as the exact one;
- * scratch needs room for nflows doubles, iscratch for nres + 1 + 2*nflows
- * uint32. */
+ * Gauss-Seidel iteration towards the max-min fixed point); a resource is
+ * recomputed only when the level of a resource it shares flows with moved
+ * since. A flow's rate is min(cap, its resources' levels). level[]
+ * receives each resource's level. Same arguments as the exact one; scratch
+ * needs room for nflows doubles, iscratch for FAIRSHARE_ISCRATCH(nres,
+ * nflows) uint32. */
+#define FAIRSHARE_ISCRATCH(nres, nflows) (5 * (size_t)(nres) + 2 + 4 * (size_t)(nflows))
 void fairshare_solve(size_t nres, const double *capacity, size_t nflows,
                      const uint32_t *res, const double *cap, double *rate,
                      double *level, double *scratch, uint32_t *iscratch);

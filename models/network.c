@@ -25,7 +25,8 @@ static int grow_flows(struct network *n)
     if (!ids)
         return -1;
     n->ids = ids;
-    uint32_t *is = realloc(n->iscratch, ((size_t)n->nres + 1 + 4 * (size_t)cap) * sizeof *is);
+    /* The per-tick resources of each flow (2 per flow), then the solver's. */
+    uint32_t *is = realloc(n->iscratch, (2 * (size_t)cap + FAIRSHARE_ISCRATCH(n->nres, cap)) * sizeof *is);
     if (!is)
         return -1;
     n->iscratch = is;

@@ -105,7 +105,7 @@ Test(fairshare, solve_within_bound_of_exact_on_random_cases)
         size_t nocas = 1 + gsl_rng_uniform_int(r, 4), nlinks = 1 + gsl_rng_uniform_int(r, 3);
         size_t nres = nocas + nlinks, nflows = 1 + gsl_rng_uniform_int(r, 60);
         double capacity[8], level[8], rate[64], exact[64], cap[64], scratch[64];
-        uint32_t res[128], iscratch[8 + 1 + 128];
+        uint32_t res[128], iscratch[FAIRSHARE_ISCRATCH(8, 64)];
         for (size_t k = 0; k < nres; k++)
             capacity[k] = 20e6 + gsl_rng_uniform(r) * 200e6;
         for (size_t f = 0; f < nflows; f++) {

@@ -138,6 +138,32 @@ Test(world, same_seed_same_fingerprint_other_seed_other)
     run_free(&c);
 }
 
+Test(world, prefetch_hints_do_not_change_the_run)
+{
+    /* The engine's prefetch hints may only warm caches: a run without them
+     * is event for event the same. */
+    struct run a, b;
+    run_small(&a, "10m", 4, 20000, "");
+    char text[4096];
+    snprintf(text, sizeof text, SMALL, "10m", 4, 20000, "");
+    struct error err = {0};
+    cr_assert_eq(scenario_load_text("small.json", text, NULL, 0, &b.sc, &err), 0, "%s", err.msg);
+    cr_assert_eq(engine_init(&b.e, b.sc.duration, 1024), 0);
+    b.w = world_create(&b.sc, &b.e, NULL, &err);
+    cr_assert_not_null(b.w, "%s", err.msg);
+    int hinted = 0;
+    for (uint32_t k = 0; k < ENGINE_MAX_KINDS; k++) {
+        hinted += b.e.prefetch[k] != NULL;
+        engine_prefetch_on(&b.e, k, NULL);
+    }
+    cr_assert_gt(hinted, 0, "the world registers no prefetch hint: this test checks nothing");
+    cr_assert_eq(engine_run(&b.e, NULL, NULL), 0);
+    cr_assert_eq(a.e.events, b.e.events);
+    cr_assert_eq(a.e.fingerprint, b.e.fingerprint);
+    run_free(&a);
+    run_free(&b);
+}
+
 Test(world, session_state_within_budget)
 {
     /* DESIGN §6: well under 256 bytes per active session. */
