@@ -415,3 +415,54 @@ Test(queue, destroy_accepts_null)
 {
     queue_destroy(NULL);
 }
+
+/* The near hook: each event it is shown pops later, never twice; the
+ * events shown together (by one cascade) all lie in one aligned 256 us
+ * window, the one the next pops come from. */
+struct near_log {
+    char *shown;            /* per entity */
+    int fresh;              /* no event shown since the last pop */
+    simtime window;         /* time >> 8 of the events of the current batch */
+    size_t nshown;
+};
+
+static void near_seen(void *ctx, const struct event *ev)
+{
+    struct near_log *log = ctx;
+    cr_assert(!log->shown[ev->entity], "event %u shown twice", ev->entity);
+    if (log->fresh) {
+        log->window = ev->time >> 8;
+        log->fresh = 0;
+    }
+    cr_assert_eq(ev->time >> 8, log->window, "one batch spans two windows");
+    log->shown[ev->entity] = 1;
+    log->nshown++;
+}
+
+Test(queue, near_hook_sees_events_shortly_before_they_pop)
+{
+    enum { N = 50000 };
+    struct queue *q = queue_create(0);
+    cr_assert_not_null(q);
+    static char shown[N];
+    struct near_log log = { shown, 1, 0, 0 };
+    queue_on_near(q, near_seen, &log);
+    gsl_rng *r = rng_stream_create(9, RNG_TEST, 9);
+    for (uint32_t i = 0; i < N; i++)
+        cr_assert_eq(queue_push(q, (simtime)gsl_rng_uniform_int(r, 10000000UL), 1, i, 0), 0);
+    struct event ev;
+    size_t popped = 0;
+    while (queue_pop(q, &ev)) {
+        if (shown[ev.entity])
+            cr_assert_eq(ev.time >> 8, log.window, "event %u popped outside its batch's window",
+                         ev.entity);
+        log.fresh = 1;
+        popped++;
+    }
+    cr_assert_eq(popped, N);
+    /* 5 events per 1000 us: nearly all come down in a cascade; only lone
+     * minima pop without one. */
+    cr_assert_gt(log.nshown, N / 2, "only %zu of %d events shown", log.nshown, N);
+    rng_stream_destroy(r);
+    queue_destroy(q);
+}
