@@ -1,7 +1,7 @@
 /* tests/bench/bench_e2e.c: end-to-end speed and memory on country.json.
  *
  * Runs the country scenario (10 million subscribers at sample 1.0, about
- * 900 000 sessions live from the first instant) for the first simulated
+ * a million sessions live from the first instant) for the first simulated
  * minutes without a database, and prints:
  *   e2e.segments N segments/s      segment downloads per wall second
  *   e2e.bytes_per_session N B      session + its share of flows and events
