@@ -116,6 +116,14 @@ static void maybe_schedule(struct world *w, uint32_t id, simtime now, simtime ne
     }
 }
 
+/* Adds bps to the committed rate of every resource on f's path. */
+static void commit(struct network *n, const struct flow *f, double bps)
+{
+    for (int k = 0; k < 2; k++)
+        if (f->res[k] != NONE)
+            n->res[f->res[k]].committed_bps += bps;
+}
+
 static simtime next_tick_after(const struct world *w, simtime now)
 {
     simtime p = w->sc->network.share_period;
@@ -160,9 +168,7 @@ int network_start(struct world *w, uint32_t s, double bytes)
                 rate = allowed;
         }
     f->rate_bps = rate;
-    for (int k = 0; k < 2; k++)
-        if (f->res[k] != NONE)
-            n->res[f->res[k]].committed_bps += rate;
+    commit(n, f, rate);
     w->sessions[s].flow = id;
     maybe_schedule(w, id, now, next_tick_after(w, now));
     return 0;
@@ -174,11 +180,10 @@ simtime network_finish(struct world *w, uint32_t id)
     struct flow *f = &n->flows[id];
     if (f->remaining > 0)
         deliver(w, f, f->remaining);
+    commit(n, f, -f->rate_bps);
     for (int k = 0; k < 2; k++)
-        if (f->res[k] != NONE) {
+        if (f->res[k] != NONE)
             n->res[f->res[k]].flows--;
-            n->res[f->res[k]].committed_bps -= f->rate_bps;
-        }
     w->sessions[f->session].flow = NONE;
     simtime took = w->engine->now - f->start;
     f->session = NONE;
@@ -224,9 +229,7 @@ void network_tick(void *ctx, const struct event *ev)
         if (f->session == NONE)
             continue;
         if (f->done_scheduled) {
-            for (int k = 0; k < 2; k++)
-                if (f->res[k] != NONE)
-                    n->res[f->res[k]].committed_bps += f->rate_bps;
+            commit(n, f, f->rate_bps);
             continue;
         }
         advance(w, f, now);
@@ -247,9 +250,7 @@ void network_tick(void *ctx, const struct event *ev)
     for (uint32_t i = 0; i < m; i++) {
         struct flow *f = &n->flows[ids[i]];
         f->rate_bps = rate[i];
-        for (int k = 0; k < 2; k++)
-            if (f->res[k] != NONE)
-                n->res[f->res[k]].committed_bps += f->rate_bps;
+        commit(n, f, f->rate_bps);
         maybe_schedule(w, ids[i], now, next);
     }
 }

@@ -644,6 +644,33 @@ static void killed_writer(const char *path, int spill)
     _exit(6);
 }
 
+/* Runs killed_writer in a child and checks that it died by SIGKILL. */
+static void kill_a_writer(const char *path, int spill)
+{
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0)
+        killed_writer(path, spill);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+              "the child did not die by SIGKILL (exit %d)", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* After a killed run, the file takes the next run as run 2; returns its
+ * digest. */
+static uint64_t write_next_run(const char *path, const struct variant *v)
+{
+    struct error err = {0};
+    struct results *r = results_open(path, &err);
+    cr_assert(r, "%s", err.msg);
+    int64_t id;
+    uint64_t d = write_run(r, v, &id);
+    results_close(r);
+    cr_assert_eq(id, 2);
+    return d;
+}
+
 Test(results, run_killed_mid_write_leaves_earlier_runs_whole_and_no_trace, .timeout = 120)
 {
     /* Memory statistics must stay on for the child's soft heap limit, so
@@ -659,14 +686,7 @@ Test(results, run_killed_mid_write_leaves_earlier_runs_whole_and_no_trace, .time
     struct stat st0, st1;
     cr_assert_eq(stat(path, &st0), 0);
 
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0)
-        killed_writer(path, 1);
-    int status;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
-              "the child did not die by SIGKILL (exit %d)", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    kill_a_writer(path, 1);
     /* The kill left a hot journal and a file that holds part of the run. */
     cr_assert_eq(access(journal, F_OK), 0, "no journal: the test did not reach the disk");
     cr_assert_eq(stat(path, &st1), 0);
@@ -688,13 +708,7 @@ Test(results, run_killed_mid_write_leaves_earlier_runs_whole_and_no_trace, .time
     sqlite3_close(db);
 
     /* And the file takes the next run as run 2. */
-    struct results *r = results_open(path, &err);
-    cr_assert(r, "%s", err.msg);
-    int64_t id;
-    uint64_t d2 = write_run(r, &v, &id);
-    results_close(r);
-    cr_assert_eq(id, 2);
-    cr_assert_eq(d2, before);
+    cr_assert_eq(write_next_run(path, &v), before);
     unlink(path);
 }
 
@@ -706,21 +720,10 @@ Test(results, killed_run_is_rolled_back_by_the_next_writer_too, .timeout = 120)
     th_tmpname(path, sizeof path, ".db");
     struct variant v = { 0 };
     uint64_t before = write_file(path, &v);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0)
-        killed_writer(path, 1);
-    int status;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFSIGNALED(status), "child exit %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    struct error err = {0};
-    struct results *r = results_open(path, &err);
-    cr_assert(r, "%s", err.msg);
-    int64_t id;
-    write_run(r, &v, &id);
-    results_close(r);
-    cr_assert_eq(id, 2);
+    kill_a_writer(path, 1);
+    write_next_run(path, &v);
     cr_assert_eq(count_rows(path, "sessions", 0), 10);
+    struct error err = {0};
     uint64_t d;
     cr_assert_eq(results_run_digest(path, 1, &d, &err), 0, "%s", err.msg);
     cr_assert_eq(d, before);
@@ -736,13 +739,7 @@ Test(results, run_killed_before_reaching_the_file_leaves_it_as_it_was, .timeout 
     uint64_t before = write_file(path, &v);
     size_t n;
     char *bytes = slurp(path, &n);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0)
-        killed_writer(path, 0);
-    int status;
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
-    cr_assert(WIFSIGNALED(status), "child exit %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    kill_a_writer(path, 0);
     /* Nothing reached the file; the journal left beside it is stale (its
      * header was never synced), so readers ignore it. */
     size_t n2;
@@ -754,12 +751,7 @@ Test(results, run_killed_before_reaching_the_file_leaves_it_as_it_was, .timeout 
     struct error err = {0};
     cr_assert_eq(results_run_digest(path, 0, &d, &err), 0, "%s", err.msg);
     cr_assert_eq(d, before);
-    struct results *r = results_open(path, &err);
-    cr_assert(r, "%s", err.msg);
-    int64_t id;
-    write_run(r, &v, &id);
-    results_close(r);
-    cr_assert_eq(id, 2);
+    write_next_run(path, &v);
     cr_assert_eq(count_rows(path, "sessions", 0), 10);
     cr_assert_neq(access(journal, F_OK), 0, "the next commit left the journal behind");
     unlink(path);
