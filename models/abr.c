@@ -3,11 +3,14 @@
 
 #include <string.h>
 
-extern const struct abr_rule abr_throughput;
+extern const struct abr_rule abr_throughput, abr_rules, abr_bba, abr_bola, abr_robustmpc;
 
-static const struct abr_rule *const rules[] = { &abr_throughput };
+/* Same order as abr_rule_names and the scenario's enum abr_name. */
+static const struct abr_rule *const rules[] = {
+    &abr_throughput, &abr_rules, &abr_bba, &abr_bola, &abr_robustmpc,
+};
 
-const char *const abr_rule_names[] = { "throughput", NULL };
+const char *const abr_rule_names[] = { "throughput", "rules", "bba", "bola", "robustmpc", NULL };
 
 const struct abr_rule *abr_rule_find(const char *name)
 {
@@ -17,10 +20,38 @@ const struct abr_rule *abr_rule_find(const char *name)
     return NULL;
 }
 
-int abr_highest_under(const struct abr_params *p, double bps)
+void abr_params_default(struct abr_params *p, simtime segment, simtime buffer_cap)
+{
+    *p = (struct abr_params){
+        .segment = segment, .buffer_cap = buffer_cap,
+        .window = 5, .safety = 0.9, .estimator = ABR_EST_HARMONIC,
+        .rules_low = 10 * SIM_US_PER_S, .rules_high = 60 * SIM_US_PER_S,
+        .rules_hold = 30 * SIM_US_PER_S, .rules_up_fraction = 0.8,
+        .bba_reservoir = 0, .bba_cushion = 0,
+        .bola_gamma_p = 5.0,
+        .mpc_horizon = 5, .mpc_lambda = 1.0, .mpc_mu = -1,
+    };
+}
+
+int abr_highest_under(const struct abr_ladder *l, double bps)
 {
     int r = 0;
-    while (r + 1 < p->nrungs && p->rung_bps[r + 1] <= bps)
+    while (r + 1 < l->nrungs && l->bps[r + 1] <= bps)
         r++;
     return r;
+}
+
+int abr_highest_in_time(const struct abr_ladder *l, double bps, double latency_s, double media_s)
+{
+    int r = 0;
+    if (!(bps > 0))
+        return 0;
+    while (r + 1 < l->nrungs && latency_s + media_s * l->bps[r + 1] / bps <= media_s)
+        r++;
+    return r;
+}
+
+double abr_utility(const struct abr_ladder *l, int rung)
+{
+    return l->quality ? (double)l->quality[rung] : l->bps[rung] / 1e6;
 }

@@ -1,76 +1,70 @@
-/* models/abr_throughput.c: the throughput rule.
+/* models/abr_throughput.c: the throughput (rate-based) rule.
  *
- * The estimate is the harmonic mean of the last `window` download
- * throughputs (default 5), times a safety factor (default 0.9); the rule
- * picks the highest rung under it. The harmonic mean is the one of FESTIVE
- * (Jiang, Sekar, Zhang, CoNEXT 2012) and of RobustMPC's predictor (Yin et
- * al., SIGCOMM 2015): robust to one outlying fast download. With no history
- * it picks the lowest rung. */
+ * The estimate T is, by player.abr_estimator, the harmonic mean of the last
+ * `window` download throughputs (default; FESTIVE, Jiang et al., CoNEXT
+ * 2012, and RobustMPC's predictor: robust to one fast outlier), their
+ * arithmetic mean (Sabre's "-ma sliding"), or the dual EWMA of Sabre and
+ * dash.js. The rule picks the highest rung b with
+ * latency + p.b / (safety.T) <= p, p the segment's media and latency the
+ * mean of the recent times to first bit (Sabre's ThroughputRule; with no
+ * latency this is the textbook b <= safety.T). With no history it picks the
+ * lowest rung. */
 #include "models/abr.h"
 
-#include <assert.h>
+#include "models/abr_estimate.h"
 
-/* The loader's upper bound of player.abr_window (sim/scenario.c). */
-#define WINDOW_MAX 8
-
-struct tp_state {
-    float bps[WINDOW_MAX];          /* ring of recent throughputs */
-    unsigned char n, next;
+union tp_state {
+    struct est_window w;
+    struct est_ewma e;
 };
 
-_Static_assert(sizeof(struct tp_state) <= ABR_STATE_MAX, "ABR state too big");
+_Static_assert(sizeof(union tp_state) <= ABR_STATE_MAX, "ABR state too big");
 
-static void tp_init(union abr_state *s, const struct abr_params *p)
+static void tp_init(union abr_state *s, const struct abr_params *p, const struct abr_ladder *l)
 {
     (void)p;
-    struct tp_state *t = (struct tp_state *)s->bytes;
-    t->n = t->next = 0;
+    (void)l;
+    *(union tp_state *)s->bytes = (union tp_state){0};
 }
 
-static double tp_estimate(const struct tp_state *t)
+static int tp_choose(union abr_state *s, const struct abr_params *p, const struct abr_view *v)
 {
-    double inv = 0;
-    for (int i = 0; i < t->n; i++)
-        inv += 1.0 / t->bps[i];
-    return t->n / inv;
-}
-
-static int tp_choose(const union abr_state *s, const struct abr_params *p,
-                     const struct abr_view *v)
-{
-    (void)v;
-    const struct tp_state *t = (const struct tp_state *)s->bytes;
-    if (t->n == 0)
+    const union tp_state *t = (const union tp_state *)s->bytes;
+    double bps, lat;
+    double media_s = simtime_to_s(v->media);
+    if (p->estimator == ABR_EST_EWMA) {
+        bps = est_ewma_bps(&t->e);
+        lat = est_ewma_latency(&t->e, simtime_to_s(p->segment));
+    } else {
+        bps = p->estimator == ABR_EST_MEAN ? est_window_mean(&t->w) : est_window_harmonic(&t->w);
+        lat = est_window_latency(&t->w);
+    }
+    if (!(bps > 0))
         return 0;
-    return abr_highest_under(p, p->safety * tp_estimate(t));
+    if (lat == 0)
+        return abr_highest_under(v->ladder, p->safety * bps);
+    return abr_highest_in_time(v->ladder, p->safety * bps, lat, media_s);
 }
 
-static void tp_push(struct tp_state *t, const struct abr_params *p, double bps)
+static void tp_on_download(union abr_state *s, const struct abr_params *p, const struct abr_sample *d)
 {
-    int window = p->window < WINDOW_MAX ? p->window : WINDOW_MAX;
-    if (bps <= 0)
-        return;
-    t->bps[t->next] = (float)bps;
-    t->next = (unsigned char)((t->next + 1) % window);
-    if (t->n < window)
-        t->n++;
-}
-
-static void tp_on_download(union abr_state *s, const struct abr_params *p,
-                           double bytes, simtime duration)
-{
-    assert(duration > 0);
-    tp_push((struct tp_state *)s->bytes, p, bytes * 8.0 / simtime_to_s(duration));
+    union tp_state *t = (union tp_state *)s->bytes;
+    double transfer_s = simtime_to_s(d->transfer);
+    if (p->estimator == ABR_EST_EWMA)
+        est_ewma_push(&t->e, simtime_to_s(p->segment), transfer_s, d->bits / transfer_s,
+                      simtime_to_s(d->latency));
+    else
+        est_window_push(&t->w, p->window, d->bits / transfer_s, simtime_to_s(d->latency));
 }
 
 static void tp_prime(union abr_state *s, const struct abr_params *p, double bps)
 {
-    tp_push((struct tp_state *)s->bytes, p, bps);
+    tp_on_download(s, p, &(struct abr_sample){ .bits = bps, .transfer = SIM_US_PER_S });
 }
 
 const struct abr_rule abr_throughput = {
     .name = "throughput",
-    .state_size = sizeof(struct tp_state),
+    .state_size = sizeof(union tp_state),
     .init = tp_init,
     .choose = tp_choose,
     .on_download = tp_on_download,

@@ -88,7 +88,8 @@ struct cfg_demand {
     int warm_start;                 /* 1: sessions already playing at the start */
 };
 
-enum abr_name { ABR_THROUGHPUT = 0 };
+/* Same order as abr_rule_names (models/abr.c). */
+enum abr_name { ABR_THROUGHPUT = 0, ABR_RULES, ABR_BBA, ABR_BOLA, ABR_ROBUSTMPC };
 
 struct cfg_player {
     simtime segment;
@@ -97,6 +98,13 @@ struct cfg_player {
     enum abr_name abr;
     int abr_window;                 /* downloads in the harmonic mean */
     double abr_safety;              /* factor on the estimate */
+    int abr_estimator;              /* enum abr_estimator: harmonic, mean, ewma */
+    simtime rules_low, rules_high, rules_hold;
+    double rules_up_fraction;
+    simtime bba_reservoir, bba_cushion;     /* 0: scaled with the buffer */
+    double bola_gamma_p;            /* seconds */
+    int mpc_horizon;
+    double mpc_lambda, mpc_mu;      /* mu 0: the top rung's utility */
 };
 
 enum steering_policy { STEERING_NEAREST = 0 };

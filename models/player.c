@@ -45,7 +45,7 @@ static int grow_sessions(struct world *w)
 
 /* Advances the session's buffer from t_eval to now: playback drains it;
  * when it runs dry the session stalls until the next segment arrives. */
-static void evaluate(struct world *w, struct session *s, simtime now)
+void player_drain(struct session *s, simtime now)
 {
     simtime dt = now - s->t_eval;
     s->t_eval = now;
@@ -67,31 +67,118 @@ static void evaluate(struct world *w, struct session *s, simtime now)
     } else if (s->phase == PH_STALLED) {
         s->rebuffer += dt;
     }
-    (void)w;
+}
+
+simtime player_segment_media(const struct player_cfg *c, const struct session *s)
+{
+    simtime left = s->watch - s->fetched;
+    return left < c->segment ? left : c->segment;
+}
+
+simtime player_wait_for_room(const struct player_cfg *c, const struct session *s)
+{
+    simtime room = c->buffer - s->buffer;
+    simtime seg = player_segment_media(c, s);
+    if (room >= seg || s->phase != PH_PLAYING)
+        return 0;
+    return seg - room;
+}
+
+int player_choose(const struct player_cfg *c, const struct abr_rule *rule,
+                  const struct abr_params *p, const struct abr_ladder *l,
+                  struct session *s, simtime now)
+{
+    int rung;
+    if (s->segments == 0 && !s->warm) {
+        /* A cold session's first segment is fetched at the lowest rung, with
+         * no history to choose by (Sabre and dash.js do the same). */
+        rung = 0;
+    } else {
+        struct abr_view v = {
+            .now = now - s->start, .buffer = s->buffer,
+            .last_rung = s->segments || s->warm ? s->rung : -1,
+            .media = player_segment_media(c, s), .ladder = l,
+        };
+        rung = rule->choose(&s->abr, p, &v);
+    }
+    assert(rung >= 0 && rung < l->nrungs);
+    if (s->segments > 0 && rung != s->rung)
+        s->switches++;
+    s->rung = (uint8_t)rung;
+    return rung;
+}
+
+void player_arrived(const struct player_cfg *c, const struct abr_rule *rule,
+                    const struct abr_params *p, const struct abr_ladder *l,
+                    struct session *s, simtime now, const struct abr_sample *d)
+{
+    player_drain(s, now);
+    simtime media = player_segment_media(c, s);
+    if (d->transfer > 0)
+        rule->on_download(&s->abr, p, d);
+    s->buffer += media;
+    s->fetched += media;
+    s->segments++;
+    s->bitrate_media += l->bps[s->rung] / 1e3 * (double)media;
+    if (s->phase == PH_STARTUP || s->phase == PH_STALLED) {
+        int full = s->buffer + player_segment_media(c, s) > c->buffer;
+        if (s->buffer >= c->startup || s->fetched >= s->watch || full) {
+            if (s->phase == PH_STARTUP)
+                s->startup_at = now;
+            s->phase = PH_PLAYING;
+        }
+    }
+}
+
+void player_params_from_cfg(const struct cfg_player *c, struct abr_params *p)
+{
+    abr_params_default(p, c->segment, c->buffer);
+    p->window = c->abr_window;
+    p->safety = c->abr_safety;
+    p->estimator = (enum abr_estimator)c->abr_estimator;
+    p->rules_low = c->rules_low;
+    p->rules_high = c->rules_high;
+    p->rules_hold = c->rules_hold;
+    p->rules_up_fraction = c->rules_up_fraction;
+    p->bba_reservoir = c->bba_reservoir;
+    p->bba_cushion = c->bba_cushion;
+    p->bola_gamma_p = c->bola_gamma_p;
+    p->mpc_horizon = c->mpc_horizon;
+    p->mpc_lambda = c->mpc_lambda;
+    p->mpc_mu = c->mpc_mu > 0 ? c->mpc_mu : -1;
+}
+
+/* The one place a session's ladder comes from. For now every session has
+ * the world's fixed ladder (scenario encoding.rung_bps); per-title ladders
+ * replace this body. */
+static inline const struct abr_ladder *session_ladder(const struct world *w,
+                                                      const struct session *s)
+{
+    (void)s;
+    return &w->ladder;
+}
+
+static inline const struct player_cfg *world_player(const struct world *w)
+{
+    return &w->player_cfg;
 }
 
 static simtime segment_media(const struct world *w, const struct session *s)
 {
-    simtime left = s->watch - s->fetched;
-    simtime seg = w->sc->player.segment;
-    return left < seg ? left : seg;
+    return player_segment_media(world_player(w), s);
 }
 
 /* The bytes of the session's next (or current) segment at its rung. */
 static double segment_bytes(const struct world *w, const struct session *s)
 {
-    return w->abr_params.rung_bps[s->rung] / 8.0 * simtime_to_s(segment_media(w, s));
+    return session_ladder(w, s)->bps[s->rung] / 8.0 * simtime_to_s(segment_media(w, s));
 }
 
 static int start_download(struct world *w, uint32_t id)
 {
     struct session *s = &w->sessions[id];
-    struct abr_view v = { .buffer = s->buffer, .last_rung = s->segments ? s->rung : -1 };
-    int rung = w->abr->choose(&s->abr, &w->abr_params, &v);
-    assert(rung >= 0 && rung < w->abr_params.nrungs);
-    if (s->segments > 0 && rung != s->rung)
-        s->switches++;
-    s->rung = (uint8_t)rung;
+    player_choose(world_player(w), w->abr, &w->abr_params, session_ladder(w, s), s,
+                  w->engine->now);
     return network_start(w, id, segment_bytes(w, s));
 }
 
@@ -108,11 +195,10 @@ static int next_step(struct world *w, uint32_t id)
         engine_at(w->engine, now + s->buffer, EV_SESSION_END, id, s->gen);
         return 0;
     }
-    simtime room = w->sc->player.buffer - s->buffer;
-    simtime seg = segment_media(w, s);
-    if (room >= seg || s->phase != PH_PLAYING)
+    simtime wait = player_wait_for_room(world_player(w), s);
+    if (wait == 0)
         return start_download(w, id);
-    engine_at(w->engine, now + (seg - room), EV_RESUME, id, s->gen);
+    engine_at(w->engine, now + wait, EV_RESUME, id, s->gen);
     return 0;
 }
 
@@ -139,7 +225,7 @@ int player_open(struct world *w, int isp, const struct session_draw *d)
     s->flow = NONE;
     s->startup_at = -1;
     s->warm = (uint8_t)d->warm;
-    w->abr->init(&s->abr, &w->abr_params);
+    w->abr->init(&s->abr, &w->abr_params, session_ladder(w, s));
     steering_route(w, isp, s->title, &s->tier, &s->res[0], &s->res[1]);
     if (d->warm) {
         /* Playing already: some media buffered and a throughput history. */
@@ -147,10 +233,13 @@ int player_open(struct world *w, int isp, const struct session_draw *d)
         s->startup_at = now;
         s->buffer = d->buffer < s->watch ? d->buffer : s->watch;
         s->fetched = s->buffer;
+        const struct abr_ladder *l = session_ladder(w, s);
         w->abr->prime(&s->abr, &w->abr_params, d->access_bps);
         s->rung = (uint8_t)w->abr->choose(&s->abr, &w->abr_params,
-                                          &(struct abr_view){ s->buffer, -1 });
-        s->bitrate_media = w->abr_params.rung_bps[s->rung] / 1e3 * (double)s->buffer;
+                                          &(struct abr_view){ .buffer = s->buffer, .last_rung = -1,
+                                                              .media = segment_media(w, s),
+                                                              .ladder = l });
+        s->bitrate_media = l->bps[s->rung] / 1e3 * (double)s->buffer;
         s->segments = 0;
         w->m.sessions_warm++;
     } else {
@@ -202,25 +291,12 @@ void player_on_download_done(void *ctx, const struct event *ev)
     simtime now = ev->time;
     assert(s->flow == (uint32_t)(ev->payload >> 32));
     simtime took = network_finish(w, s->flow);
-    evaluate(w, s, now);
-    simtime media = segment_media(w, s);
     double seg_bytes = segment_bytes(w, s);
     s->bytes[s->tier] += seg_bytes;
-    if (took > 0)
-        w->abr->on_download(&s->abr, &w->abr_params, seg_bytes, took);
-    s->buffer += media;
-    s->fetched += media;
-    s->segments++;
     w->m.segments++;
-    s->bitrate_media += w->abr_params.rung_bps[s->rung] / 1e3 * (double)media;
-    if (s->phase == PH_STARTUP || s->phase == PH_STALLED) {
-        int full = s->buffer + segment_media(w, s) > w->sc->player.buffer;
-        if (s->buffer >= w->sc->player.startup || s->fetched >= s->watch || full) {
-            if (s->phase == PH_STARTUP)
-                s->startup_at = now;
-            s->phase = PH_PLAYING;
-        }
-    }
+    /* The flow model has no time to first bit: the whole download is transfer. */
+    player_arrived(world_player(w), w->abr, &w->abr_params, session_ladder(w, s), s, now,
+                   &(struct abr_sample){ .bits = seg_bytes * 8.0, .transfer = took });
     if (next_step(w, id) != 0)
         w->engine->failed = 1;
 }
@@ -231,7 +307,7 @@ void player_on_resume(void *ctx, const struct event *ev)
     if (!live(w, ev))
         return;
     struct session *s = &w->sessions[ev->entity];
-    evaluate(w, s, ev->time);
+    player_drain(s, ev->time);
     if (next_step(w, ev->entity) != 0)
         w->engine->failed = 1;
 }
@@ -252,7 +328,7 @@ void player_on_end(void *ctx, const struct event *ev)
     struct world *w = ctx;
     if (!live(w, ev))
         return;
-    evaluate(w, &w->sessions[ev->entity], ev->time);
+    player_drain(&w->sessions[ev->entity], ev->time);
     close_session(w, ev->entity, "completed");
 }
 
@@ -265,7 +341,7 @@ int player_close_all(struct world *w)
         struct session *s = &w->sessions[id];
         if (s->phase == PH_FREE)
             continue;
-        evaluate(w, s, now);
+        player_drain(s, now);
         if (s->flow != NONE) {
             /* The download in flight: its bytes so far stay counted; the
              * flow is released without the rest. */

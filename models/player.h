@@ -23,6 +23,27 @@ void player_on_end(void *ctx, const struct event *ev);
  * event; the session and flow of a download's completion. */
 void player_prefetch(void *ctx, const struct event *ev);
 void player_prefetch_download(void *ctx, const struct event *ev);
+/* The player's steps, on one session, without the world: `lastmile run`
+ * drives them from events and flows, `lastmile play` (models/play.c) from a
+ * trace, so both run the same player and rule code. */
+/* Plays the buffer out from t_eval to now, counting stalls. */
+void player_drain(struct session *s, simtime now);
+/* Media of the next segment (the last one may be short). */
+simtime player_segment_media(const struct player_cfg *c, const struct session *s);
+/* How long to wait before the next request for the buffer to have room
+ * for it (0: request now). */
+simtime player_wait_for_room(const struct player_cfg *c, const struct session *s);
+/* Picks the next segment's rung (sets s->rung, counts a switch). */
+int player_choose(const struct player_cfg *c, const struct abr_rule *rule,
+                  const struct abr_params *p, const struct abr_ladder *l,
+                  struct session *s, simtime now);
+/* The segment at s->rung arrived at now: drains to now, feeds the rule,
+ * adds the media, starts or resumes playback. */
+void player_arrived(const struct player_cfg *c, const struct abr_rule *rule,
+                    const struct abr_params *p, const struct abr_ladder *l,
+                    struct session *s, simtime now, const struct abr_sample *d);
+/* The rules' parameters from the scenario's player section. */
+void player_params_from_cfg(const struct cfg_player *c, struct abr_params *p);
 /* Closes every live session at the run's end (outcome "running"). */
 int player_close_all(struct world *w);
 

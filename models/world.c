@@ -100,11 +100,10 @@ struct world *world_create(const struct scenario *sc, struct engine *e,
     w->err = err;
     w->session_free = NONE;
     w->abr = abr_rule_find(abr_rule_names[sc->player.abr]);
-    w->abr_params = (struct abr_params){
-        .window = sc->player.abr_window, .safety = sc->player.abr_safety,
-        .segment = sc->player.segment, .buffer_cap = sc->player.buffer,
-        .nrungs = sc->encoding.nrungs, .rung_bps = sc->encoding.rung_bps,
-    };
+    player_params_from_cfg(&sc->player, &w->abr_params);
+    w->ladder = (struct abr_ladder){ sc->encoding.nrungs, sc->encoding.rung_bps, NULL };
+    w->player_cfg = (struct player_cfg){ sc->player.segment, sc->player.buffer,
+                                         sc->player.startup };
     if (build_topology(w) != 0 || catalog_build(w) != 0 || placement_build(w) != 0) {
         error_set(err, "out of memory building the world");
         world_destroy(w);

@@ -118,6 +118,14 @@ struct session {
     union abr_state abr;
 };
 
+/* The player's settings (scenario player.*), shared by `lastmile run` and
+ * `lastmile play`. */
+struct player_cfg {
+    simtime segment;                /* media per segment */
+    simtime buffer;                 /* cap on buffered media */
+    simtime startup;                /* media buffered before play (and resume) */
+};
+
 /* A download in flight. The pool is scanned linearly at every share
  * period, so a flow carries what the scan needs (its session's generation
  * and tier) and the scan never touches a session. */
@@ -190,6 +198,8 @@ struct world {
 
     const struct abr_rule *abr;
     struct abr_params abr_params;
+    struct abr_ladder ladder;       /* the fixed ladder (encoding.rung_bps) */
+    struct player_cfg player_cfg;
     struct network net;
     struct metrics m;
     int write_failed;

@@ -39,7 +39,8 @@
 const char *const scenario_access_models[] = { "lognormal", NULL };
 const char *const scenario_popularity_models[] = { "zipf", NULL };
 const char *const scenario_ladders[] = { "fixed", NULL };
-const char *const scenario_abr_rules[] = { "throughput", NULL };
+const char *const scenario_abr_rules[] = { "throughput", "rules", "bba", "bola", "robustmpc", NULL };
+const char *const scenario_abr_estimators[] = { "harmonic", "mean", "ewma", NULL };
 const char *const scenario_steering_policies[] = { "nearest", NULL };
 const char *const scenario_placement_policies[] = { "static", NULL };
 const char *const scenario_site_kinds[] = { "embedded", "ix", NULL };
@@ -339,7 +340,11 @@ static int rd_sections(struct sr *l, const cJSON *root, struct scenario *s)
     static const char *const encoding_keys[] = { "ladder", NULL };
     static const char *const demand_keys[] = { "watch_median", "watch_sigma", "warm_start", NULL };
     static const char *const player_keys[] = { "segment", "buffer", "startup", "abr",
-                                               "abr_window", "abr_safety", NULL };
+                                               "abr_window", "abr_safety",
+                                               "abr_estimator", "rules_low", "rules_high",
+                                               "rules_hold", "rules_up_fraction", "bba_reservoir",
+                                               "bba_cushion", "bola_gamma_p", "mpc_horizon",
+                                               "mpc_lambda", "mpc_mu", NULL };
     static const char *const policy_keys[] = { "policy", NULL };
     static const char *const network_keys[] = { "share_period", NULL };
     static const char *const metrics_keys[] = { "period", NULL };
@@ -421,10 +426,24 @@ static int rd_sections(struct sr *l, const cJSON *root, struct scenario *s)
         return -1;
     }
     if (sr_enum(l, o, "abr", scenario_abr_rules, &e)
-        || sr_int(l, o, "abr_window", 5, 1, 8, &pl->abr_window)
+        || sr_int(l, o, "abr_window", 5, 1, 6, &pl->abr_window)
         || sr_number(l, o, "abr_safety", 0, 0.9, 0, 1, SR_LO_OPEN, &pl->abr_safety))
         return -1;
     pl->abr = (enum abr_name)e;
+    /* The rules' parameters (models/abr_*.c; defaults and papers in
+     * scenarios/README.md). */
+    if (sr_enum(l, o, "abr_estimator", scenario_abr_estimators, &pl->abr_estimator)
+        || sr_duration(l, o, "rules_low", "10s", 0, SIM_TIME_MAX, 0, &pl->rules_low)
+        || sr_duration(l, o, "rules_high", "60s", 0, SIM_TIME_MAX, 0, &pl->rules_high)
+        || sr_duration(l, o, "rules_hold", "30s", 0, SIM_TIME_MAX, 0, &pl->rules_hold)
+        || sr_number(l, o, "rules_up_fraction", 0, 0.8, 0, 1, SR_LO_OPEN, &pl->rules_up_fraction)
+        || sr_duration(l, o, "bba_reservoir", "0s", 0, SIM_TIME_MAX, 0, &pl->bba_reservoir)
+        || sr_duration(l, o, "bba_cushion", "0s", 0, SIM_TIME_MAX, 0, &pl->bba_cushion)
+        || sr_number(l, o, "bola_gamma_p", 0, 5.0, 0, 1000, SR_LO_OPEN, &pl->bola_gamma_p)
+        || sr_int(l, o, "mpc_horizon", 5, 1, 8, &pl->mpc_horizon)
+        || sr_number(l, o, "mpc_lambda", 0, 1.0, 0, 1e9, 0, &pl->mpc_lambda)
+        || sr_number(l, o, "mpc_mu", 0, 0, 0, 1e9, 0, &pl->mpc_mu))
+        return -1;
     sr_pop(l, m);
 
     if (sr_object(l, root, "steering", policy_keys, &o))

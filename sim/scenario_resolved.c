@@ -153,6 +153,17 @@ char *scenario_resolve_json(const struct scenario *s)
     jsonw_string(&w, "abr", scenario_abr_rules[p->abr]);
     jsonw_number(&w, "abr_window", p->abr_window);
     jsonw_number(&w, "abr_safety", p->abr_safety);
+    jsonw_string(&w, "abr_estimator", scenario_abr_estimators[p->abr_estimator]);
+    duration(&w, "rules_low", p->rules_low);
+    duration(&w, "rules_high", p->rules_high);
+    duration(&w, "rules_hold", p->rules_hold);
+    jsonw_number(&w, "rules_up_fraction", p->rules_up_fraction);
+    duration(&w, "bba_reservoir", p->bba_reservoir);
+    duration(&w, "bba_cushion", p->bba_cushion);
+    jsonw_number(&w, "bola_gamma_p", p->bola_gamma_p);
+    jsonw_number(&w, "mpc_horizon", p->mpc_horizon);
+    jsonw_number(&w, "mpc_lambda", p->mpc_lambda);
+    jsonw_number(&w, "mpc_mu", p->mpc_mu);
     jsonw_end_object(&w);
 
     policy(&w, "steering", scenario_steering_policies, s->steering);

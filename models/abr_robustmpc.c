@@ -1,0 +1,135 @@
+/* models/abr_robustmpc.c: RobustMPC (Yin, Jindal, Sekar, Sinopoli, "A
+ * Control-Theoretic Approach for Dynamic Adaptive Video Streaming over
+ * HTTP", SIGCOMM 2015).
+ *
+ * Prediction: C = harmonic mean of the last 5 download throughputs, divided
+ * by 1 + e, e the largest relative error |C_prev - x| / x of the last 5
+ * predictions (as Pensieve's test/mpc.py computes it). Then over a horizon
+ * of player.mpc_horizon (5) segments every rung sequence is scored by
+ * QoE = sum q(R_k) - lambda sum |q(R_k) - q(R_k-1)| - mu sum rebuffer_k,
+ * simulating the buffer (download time = nominal bits / C, rebuffer when it
+ * exceeds the buffer, + one segment of media per download, capped at the
+ * buffer cap: waiting costs nothing); the first rung of the best sequence is
+ * taken. q is abr_utility(): the ladder's quality, else Mbit/s (the linear
+ * QoE). lambda defaults to 1 and mu to the top rung's utility, which is
+ * Pensieve's 4.3 for its 4.3 Mbit/s ladder. The search is exhaustive with a
+ * bound (a branch whose utility so far plus the top utility for every step
+ * left cannot beat the best is cut), so its cost grows with the ladder. */
+#include "models/abr.h"
+
+#include <math.h>
+
+#include "models/abr_estimate.h"
+
+#define MPC_PAST 5
+#define MPC_HORIZON_MAX 8
+
+struct mpc_state {
+    float bps[MPC_PAST];
+    uint16_t err_milli[MPC_PAST];   /* relative error x 1000, capped */
+    float last_prediction;
+    uint8_t n, next, nerr, enext;
+};
+
+_Static_assert(sizeof(struct mpc_state) <= ABR_STATE_MAX, "ABR state too big");
+
+static void mpc_init(union abr_state *s, const struct abr_params *p, const struct abr_ladder *l)
+{
+    (void)p;
+    (void)l;
+    *(struct mpc_state *)s->bytes = (struct mpc_state){0};
+}
+
+struct search {
+    const struct abr_ladder *l;
+    double media_s, cap_s, bps, lambda, mu, u_top;
+    int horizon;
+    double best;
+    int best_first;
+};
+
+static void dfs(struct search *q, int depth, double buffer_s, int prev, double acc, int first)
+{
+    if (depth == q->horizon) {
+        if (acc > q->best) {
+            q->best = acc;
+            q->best_first = first;
+        }
+        return;
+    }
+    if (acc + (q->horizon - depth) * q->u_top <= q->best)
+        return;
+    for (int r = q->l->nrungs - 1; r >= 0; r--) {
+        double dl = q->l->bps[r] * q->media_s / q->bps;
+        double rebuf = dl > buffer_s ? dl - buffer_s : 0;
+        double b = (dl > buffer_s ? 0 : buffer_s - dl) + q->media_s;
+        if (b > q->cap_s)
+            b = q->cap_s;
+        double u = abr_utility(q->l, r);
+        double gain = u - q->mu * rebuf;
+        if (prev >= 0)
+            gain -= q->lambda * fabs(u - abr_utility(q->l, prev));
+        dfs(q, depth + 1, b, r, acc + gain, depth == 0 ? r : first);
+    }
+}
+
+static int mpc_choose(union abr_state *s, const struct abr_params *p, const struct abr_view *v)
+{
+    struct mpc_state *m = (struct mpc_state *)s->bytes;
+    if (m->n == 0)
+        return 0;
+    double inv = 0;
+    for (int i = 0; i < m->n; i++)
+        inv += 1.0 / m->bps[i];
+    double predicted = m->n / inv;
+    double err = 0;
+    for (int i = 0; i < m->nerr; i++)
+        if (m->err_milli[i] / 1000.0 > err)
+            err = m->err_milli[i] / 1000.0;
+    m->last_prediction = (float)predicted;
+    const struct abr_ladder *l = v->ladder;
+    double u_top = abr_utility(l, l->nrungs - 1);
+    struct search q = {
+        .l = l, .media_s = simtime_to_s(v->media), .cap_s = simtime_to_s(p->buffer_cap),
+        .bps = predicted / (1 + err), .lambda = p->mpc_lambda,
+        .mu = p->mpc_mu >= 0 ? p->mpc_mu : u_top, .u_top = u_top,
+        .horizon = p->mpc_horizon < MPC_HORIZON_MAX ? p->mpc_horizon : MPC_HORIZON_MAX,
+        .best = -INFINITY, .best_first = 0,
+    };
+    dfs(&q, 0, simtime_to_s(v->buffer), v->last_rung, 0, 0);
+    return q.best_first;
+}
+
+static void mpc_on_download(union abr_state *s, const struct abr_params *p, const struct abr_sample *d)
+{
+    (void)p;
+    struct mpc_state *m = (struct mpc_state *)s->bytes;
+    double x = d->bits / simtime_to_s(d->transfer);
+    if (!(x > 0))
+        return;
+    if (m->last_prediction > 0) {
+        double e = fabs(m->last_prediction - x) / x * 1000.0 + 0.5;
+        m->err_milli[m->enext] = (uint16_t)(e > 65535 ? 65535 : e);
+        m->enext = (uint8_t)((m->enext + 1) % MPC_PAST);
+        if (m->nerr < MPC_PAST)
+            m->nerr++;
+    }
+    m->bps[m->next] = (float)x;
+    m->next = (uint8_t)((m->next + 1) % MPC_PAST);
+    if (m->n < MPC_PAST)
+        m->n++;
+}
+
+static void mpc_prime(union abr_state *s, const struct abr_params *p, double bps)
+{
+    mpc_on_download(s, p, &(struct abr_sample){ .bits = bps, .transfer = SIM_US_PER_S });
+}
+
+const struct abr_rule abr_robustmpc = {
+    .name = "robustmpc",
+    .state_size = sizeof(struct mpc_state),
+    .init = mpc_init,
+    .choose = mpc_choose,
+    .on_download = mpc_on_download,
+    .prime = mpc_prime,
+};
