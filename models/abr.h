@@ -86,6 +86,9 @@ struct abr_rule {
     /* Seeds the estimate with a known throughput (sessions already playing
      * at the scenario's start have a history). */
     void (*prime)(union abr_state *s, const struct abr_params *p, double bps);
+    /* The rule's throughput estimate in bits/s, for `lastmile play`'s
+     * output (0: none yet); NULL for a rule that keeps none (bba). */
+    double (*estimate)(const union abr_state *s, const struct abr_params *p);
 };
 
 /* NULL if unknown. */

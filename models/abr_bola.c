@@ -86,6 +86,12 @@ static void bola_prime(union abr_state *s, const struct abr_params *p, double bp
     bola_on_download(s, p, &(struct abr_sample){ .bits = bps, .transfer = SIM_US_PER_S });
 }
 
+static double bola_estimate(const union abr_state *s, const struct abr_params *p)
+{
+    (void)p;
+    return est_ewma_bps(&((const struct bola_state *)s->bytes)->e);
+}
+
 const struct abr_rule abr_bola = {
     .name = "bola",
     .state_size = sizeof(struct bola_state),
@@ -93,4 +99,5 @@ const struct abr_rule abr_bola = {
     .choose = bola_choose,
     .on_download = bola_on_download,
     .prime = bola_prime,
+    .estimate = bola_estimate,
 };

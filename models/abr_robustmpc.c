@@ -125,6 +125,16 @@ static void mpc_prime(union abr_state *s, const struct abr_params *p, double bps
     mpc_on_download(s, p, &(struct abr_sample){ .bits = bps, .transfer = SIM_US_PER_S });
 }
 
+static double mpc_estimate(const union abr_state *s, const struct abr_params *p)
+{
+    (void)p;
+    const struct mpc_state *m = (const struct mpc_state *)s->bytes;
+    double inv = 0;
+    for (int i = 0; i < m->n; i++)
+        inv += 1.0 / m->bps[i];
+    return m->n ? m->n / inv : 0;
+}
+
 const struct abr_rule abr_robustmpc = {
     .name = "robustmpc",
     .state_size = sizeof(struct mpc_state),
@@ -132,4 +142,5 @@ const struct abr_rule abr_robustmpc = {
     .choose = mpc_choose,
     .on_download = mpc_on_download,
     .prime = mpc_prime,
+    .estimate = mpc_estimate,
 };

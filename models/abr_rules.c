@@ -61,6 +61,12 @@ static void rules_prime(union abr_state *s, const struct abr_params *p, double b
     rules_on_download(s, p, &(struct abr_sample){ .bits = bps, .transfer = SIM_US_PER_S });
 }
 
+static double rules_estimate(const union abr_state *s, const struct abr_params *p)
+{
+    (void)p;
+    return est_ewma_bps(&((const struct rules_state *)s->bytes)->e);
+}
+
 const struct abr_rule abr_rules = {
     .name = "rules",
     .state_size = sizeof(struct rules_state),
@@ -68,4 +74,5 @@ const struct abr_rule abr_rules = {
     .choose = rules_choose,
     .on_download = rules_on_download,
     .prime = rules_prime,
+    .estimate = rules_estimate,
 };

@@ -62,6 +62,14 @@ static void tp_prime(union abr_state *s, const struct abr_params *p, double bps)
     tp_on_download(s, p, &(struct abr_sample){ .bits = bps, .transfer = SIM_US_PER_S });
 }
 
+static double tp_estimate(const union abr_state *s, const struct abr_params *p)
+{
+    const union tp_state *t = (const union tp_state *)s->bytes;
+    if (p->estimator == ABR_EST_EWMA)
+        return est_ewma_bps(&t->e);
+    return p->estimator == ABR_EST_MEAN ? est_window_mean(&t->w) : est_window_harmonic(&t->w);
+}
+
 const struct abr_rule abr_throughput = {
     .name = "throughput",
     .state_size = sizeof(union tp_state),
@@ -69,4 +77,5 @@ const struct abr_rule abr_throughput = {
     .choose = tp_choose,
     .on_download = tp_on_download,
     .prime = tp_prime,
+    .estimate = tp_estimate,
 };

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <gsl/gsl_errno.h>
 
+#include "sim/cmd_play.h"
 #include "sim/error.h"
 #include "sim/report.h"
 #include "sim/run.h"
@@ -248,6 +249,7 @@ static const struct command commands[] = {
     { "run", cmd_run, "run a scenario into a results database", RUN_USAGE },
     { "validate", cmd_validate, "check a scenario, print the resolved values", VALIDATE_USAGE },
     { "report", cmd_report, "print a run's summary (text, json, csv)", REPORT_USAGE },
+    { "play", cmd_play, "play one session over one throughput trace", PLAY_USAGE },
     { "help", cmd_help, "help on a command", HELP_USAGE },
 };
 
