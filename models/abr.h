@@ -108,6 +108,8 @@ double abr_utility(const struct abr_ladder *l, int rung);
 
 /* Exposed for tests: BOLA's V.p (seconds) and its buffer-only choice. */
 double abr_bola_vp(const struct abr_params *p, const struct abr_ladder *l);
+/* BBA-0's reservoir and cushion in seconds, after the default scaling. */
+void abr_bba_zones(const struct abr_params *p, double *reservoir_s, double *cushion_s);
 int abr_bola_from_buffer(const struct abr_params *p, const struct abr_ladder *l, double buffer_s);
 
 #endif

@@ -5,8 +5,12 @@
  * linear between. With hysteresis: R+ / R- are the rungs just above / below
  * the previous one; if f(B) >= R+ take the highest rung strictly below f(B),
  * if f(B) <= R- the lowest strictly above it, else keep the previous rung.
- * The paper's setting is a 240 s buffer, r = 90 s, cushion = 126 s; unless
- * set, both scale with the buffer cap (r = 0.375 cap, cushion = 0.525 cap).
+ * The paper's setting is a 240 s buffer, r = 90 s, cushion = 126 s, 4 s
+ * segments. Unless set, both scale with the highest buffer a request can
+ * see, cap - segment (236 s in the paper): r = 90/236 and cushion = 126/236
+ * of it, so the top rung's zone (24 s upper reservoir in the paper) stays
+ * reachable with small buffers (scaling the cap alone would put it above
+ * what a 25 s buffer ever holds at a request).
  * Stateless: the previous rung comes with the view. */
 #include "models/abr.h"
 
@@ -17,11 +21,11 @@ static void bba_init(union abr_state *s, const struct abr_params *p, const struc
     (void)l;
 }
 
-static void bba_zones(const struct abr_params *p, double *reservoir_s, double *cushion_s)
+void abr_bba_zones(const struct abr_params *p, double *reservoir_s, double *cushion_s)
 {
-    double cap = simtime_to_s(p->buffer_cap);
-    *reservoir_s = p->bba_reservoir > 0 ? simtime_to_s(p->bba_reservoir) : cap * 90.0 / 240.0;
-    *cushion_s = p->bba_cushion > 0 ? simtime_to_s(p->bba_cushion) : cap * 126.0 / 240.0;
+    double reach = simtime_to_s(p->buffer_cap - p->segment);
+    *reservoir_s = p->bba_reservoir > 0 ? simtime_to_s(p->bba_reservoir) : reach * 90.0 / 236.0;
+    *cushion_s = p->bba_cushion > 0 ? simtime_to_s(p->bba_cushion) : reach * 126.0 / 236.0;
 }
 
 static int bba_choose(union abr_state *s, const struct abr_params *p, const struct abr_view *v)
@@ -30,7 +34,7 @@ static int bba_choose(union abr_state *s, const struct abr_params *p, const stru
     const struct abr_ladder *l = v->ladder;
     int top = l->nrungs - 1;
     double r, cu;
-    bba_zones(p, &r, &cu);
+    abr_bba_zones(p, &r, &cu);
     double b = simtime_to_s(v->buffer);
     if (b <= r)
         return 0;

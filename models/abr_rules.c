@@ -1,7 +1,7 @@
 /* models/abr_rules.c: the seed's buffer rules, with a stability window.
  *
  * Below player.rules_low of buffer (10 s) step down one rung, at once;
- * above player.rules_high (60 s, but at most the buffer cap minus one
+ * at or above player.rules_high (60 s, but at most the buffer cap minus one
  * segment, which a buffer can reach) step up to the highest rung under
  * rules_up_fraction (80%) of the throughput estimate, but only when the last
  * switch is at least rules_hold (30 s) old; otherwise hold. The estimate is
@@ -38,7 +38,7 @@ static int rules_choose(union abr_state *s, const struct abr_params *p, const st
     int next = cur;
     if (v->buffer < p->rules_low) {
         next = cur > 0 ? cur - 1 : 0;
-    } else if (v->buffer > high && now_s - r->last_switch_s >= simtime_to_s(p->rules_hold)) {
+    } else if (v->buffer >= high && now_s - r->last_switch_s >= simtime_to_s(p->rules_hold)) {
         int target = abr_highest_under(v->ladder, p->rules_up_fraction * est_ewma_bps(&r->e));
         if (target > cur)
             next = target;
