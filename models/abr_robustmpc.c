@@ -41,35 +41,38 @@ static void mpc_init(union abr_state *s, const struct abr_params *p, const struc
 }
 
 struct search {
-    const struct abr_ladder *l;
-    double media_s, cap_s, bps, lambda, mu, u_top;
-    int horizon;
+    int n, horizon;
+    double media_s, cap_s, lambda, mu;
+    double u[16], dl[16];           /* utility and predicted download time per rung */
+    double bound[MPC_HORIZON_MAX + 1];  /* most QoE steps depth.. can still add */
     double best;
     int best_first;
 };
 
+/* Depth-first over rung sequences, highest rungs first. A branch is cut
+ * when its QoE so far plus bound[depth] cannot beat the best: bound sums,
+ * over the steps left, the best gain any rung could have with the most
+ * buffer that step could hold (the buffer grows by at most one segment per
+ * step), ignoring switch penalties, so the cut never loses the optimum. */
 static void dfs(struct search *q, int depth, double buffer_s, int prev, double acc, int first)
 {
-    if (depth == q->horizon) {
-        if (acc > q->best) {
-            q->best = acc;
-            q->best_first = first;
-        }
-        return;
-    }
-    if (acc + (q->horizon - depth) * q->u_top <= q->best)
-        return;
-    for (int r = q->l->nrungs - 1; r >= 0; r--) {
-        double dl = q->l->bps[r] * q->media_s / q->bps;
+    for (int r = q->n - 1; r >= 0; r--) {
+        double dl = q->dl[r];
         double rebuf = dl > buffer_s ? dl - buffer_s : 0;
-        double b = (dl > buffer_s ? 0 : buffer_s - dl) + q->media_s;
-        if (b > q->cap_s)
-            b = q->cap_s;
-        double u = abr_utility(q->l, r);
-        double gain = u - q->mu * rebuf;
+        double gain = q->u[r] - q->mu * rebuf;
         if (prev >= 0)
-            gain -= q->lambda * fabs(u - abr_utility(q->l, prev));
-        dfs(q, depth + 1, b, r, acc + gain, depth == 0 ? r : first);
+            gain -= q->lambda * fabs(q->u[r] - q->u[prev]);
+        double next = acc + gain;
+        if (next + q->bound[depth + 1] <= q->best)
+            continue;
+        int f = depth == 0 ? r : first;
+        if (depth + 1 == q->horizon) {
+            q->best = next;
+            q->best_first = f;
+            continue;
+        }
+        double b = (dl > buffer_s ? 0 : buffer_s - dl) + q->media_s;
+        dfs(q, depth + 1, b < q->cap_s ? b : q->cap_s, r, next, f);
     }
 }
 
@@ -89,14 +92,33 @@ static int mpc_choose(union abr_state *s, const struct abr_params *p, const stru
     m->last_prediction = (float)predicted;
     const struct abr_ladder *l = v->ladder;
     double u_top = abr_utility(l, l->nrungs - 1);
+    double bps = predicted / (1 + err);
     struct search q = {
-        .l = l, .media_s = simtime_to_s(v->media), .cap_s = simtime_to_s(p->buffer_cap),
-        .bps = predicted / (1 + err), .lambda = p->mpc_lambda,
-        .mu = p->mpc_mu >= 0 ? p->mpc_mu : u_top, .u_top = u_top,
+        .n = l->nrungs < 16 ? l->nrungs : 16,
         .horizon = p->mpc_horizon < MPC_HORIZON_MAX ? p->mpc_horizon : MPC_HORIZON_MAX,
+        .media_s = simtime_to_s(v->media), .cap_s = simtime_to_s(p->buffer_cap),
+        .lambda = p->mpc_lambda, .mu = p->mpc_mu >= 0 ? p->mpc_mu : u_top,
         .best = -INFINITY, .best_first = 0,
     };
-    dfs(&q, 0, simtime_to_s(v->buffer), v->last_rung, 0, 0);
+    for (int r = 0; r < q.n; r++) {
+        q.u[r] = abr_utility(l, r);
+        q.dl[r] = l->bps[r] * q.media_s / bps;
+    }
+    double b0 = simtime_to_s(v->buffer);
+    q.bound[q.horizon] = 0;
+    for (int d = q.horizon - 1; d >= 0; d--) {
+        double most = b0 + d * q.media_s;
+        if (d > 0 && most > q.cap_s)
+            most = q.cap_s;
+        double g = -INFINITY;
+        for (int r = 0; r < q.n; r++) {
+            double x = q.u[r] - q.mu * (q.dl[r] > most ? q.dl[r] - most : 0);
+            if (x > g)
+                g = x;
+        }
+        q.bound[d] = q.bound[d + 1] + g;
+    }
+    dfs(&q, 0, b0, v->last_rung, 0, 0);
     return q.best_first;
 }
 
