@@ -200,3 +200,53 @@ Test(abr, estimators_window_and_ewma)
     cr_assert_lt(est_ewma_bps(&e), 4e6);
     cr_assert_gt(est_ewma_bps(&e), 1e6);
 }
+
+/* The plain exhaustive search of RobustMPC's QoE over all rung sequences,
+ * to check that the bounded search of models/abr_robustmpc.c loses nothing. */
+static double brute(const struct abr_params *p, double bps, double buffer_s, int prev, int depth,
+                    int *first)
+{
+    if (depth == p->mpc_horizon)
+        return 0;
+    double best = -INFINITY, media = simtime_to_s(p->segment), cap = simtime_to_s(p->buffer_cap);
+    double mu = abr_utility(&L, TOP);
+    for (int r = 0; r <= TOP; r++) {
+        double dl = LADDER[r] * media / bps;
+        double rebuf = dl > buffer_s ? dl - buffer_s : 0;
+        double b = fmin(fmax(buffer_s - dl, 0) + media, cap);
+        double u = abr_utility(&L, r);
+        double g = u - mu * rebuf - (prev >= 0 ? fabs(u - abr_utility(&L, prev)) : 0);
+        int dummy;
+        double total = g + brute(p, bps, b, r, depth + 1, &dummy);
+        if (total > best) {
+            best = total;
+            *first = r;
+        }
+    }
+    return best;
+}
+
+Test(abr, robustmpc_bounded_search_equals_the_exhaustive_one)
+{
+    const struct abr_rule *r = abr_rule_find("robustmpc");
+    struct abr_params p = params(4, 30);
+    p.mpc_horizon = 4;                              /* 10^4 sequences per case */
+    uint64_t x = 12345;
+    for (int k = 0; k < 60; k++) {
+        union abr_state s;
+        r->init(&s, &p, &L);
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        double bps = 300e3 + (double)(x >> 40) / (1 << 24) * 7e6;
+        feed(r, &s, &p, bps, 3);                    /* steady: no error, prediction = bps */
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        double buffer = (double)(x >> 40) / (1 << 24) * 26;
+        int prev = (int)((x >> 20) % 10);
+        int want;
+        brute(&p, bps, buffer, prev, 0, &want);
+        struct abr_view v = { .now = 0, .buffer = (simtime)(buffer * 1e6), .last_rung = prev,
+                              .media = p.segment, .ladder = &L };
+        int got = r->choose(&s, &p, &v);
+        cr_assert_eq(got, want, "case %d: %.0f bps, buffer %.2f s, prev %d: got %d, want %d",
+                     k, bps, (double)v.buffer / 1e6, prev, got, want);
+    }
+}
