@@ -14,7 +14,8 @@
  * QoE). lambda defaults to 1 and mu to the top rung's utility, which is
  * Pensieve's 4.3 for its 4.3 Mbit/s ladder. The search is exhaustive with a
  * bound (a branch whose utility so far plus the top utility for every step
- * left cannot beat the best is cut), so its cost grows with the ladder. */
+ * left cannot beat the best is cut; see dfs()), so its cost grows with the
+ * ladder; tests/test_abr.c checks it against the plain exhaustive search. */
 #include "models/abr.h"
 
 #include <math.h>
@@ -45,18 +46,21 @@ struct search {
     double media_s, cap_s, lambda, mu;
     double u[16], dl[16];           /* utility and predicted download time per rung */
     double bound[MPC_HORIZON_MAX + 1];  /* most QoE steps depth.. can still add */
+    double u_top, g;                /* top utility; max over rungs of u - mu.dl */
+    int order[16];                  /* rungs to try, the sustainable one first */
     double best;
     int best_first;
 };
 
-/* Depth-first over rung sequences, highest rungs first. A branch is cut
+/* Depth-first over rung sequences, in q->order. A branch is cut
  * when its QoE so far plus bound[depth] cannot beat the best: bound sums,
  * over the steps left, the best gain any rung could have with the most
  * buffer that step could hold (the buffer grows by at most one segment per
  * step), ignoring switch penalties, so the cut never loses the optimum. */
 static void dfs(struct search *q, int depth, double buffer_s, int prev, double acc, int first)
 {
-    for (int r = q->n - 1; r >= 0; r--) {
+    for (int i = 0; i < q->n; i++) {
+        int r = q->order[i];
         double dl = q->dl[r];
         double rebuf = dl > buffer_s ? dl - buffer_s : 0;
         double gain = q->u[r] - q->mu * rebuf;
@@ -72,7 +76,16 @@ static void dfs(struct search *q, int depth, double buffer_s, int prev, double a
             continue;
         }
         double b = (dl > buffer_s ? 0 : buffer_s - dl) + q->media_s;
-        dfs(q, depth + 1, b < q->cap_s ? b : q->cap_s, r, next, f);
+        if (b > q->cap_s)
+            b = q->cap_s;
+        /* With k steps left and buffer b, the stall is at least the sum of
+         * the downloads minus b + (k-1) segments of media (what the buffer
+         * can hold at most), so QoE <= k.g + mu (b + (k-1) p). */
+        int k = q->horizon - depth - 1;
+        double cut = k * q->g + q->mu * (b + (k - 1) * q->media_s);
+        if (next + cut <= q->best)
+            continue;
+        dfs(q, depth + 1, b, r, next, f);
     }
 }
 
@@ -105,6 +118,18 @@ static int mpc_choose(union abr_state *s, const struct abr_params *p, const stru
         q.dl[r] = l->bps[r] * q.media_s / bps;
     }
     double b0 = simtime_to_s(v->buffer);
+    /* A good sequence found early makes the bound cut more: try first the
+     * highest rung the prediction sustains, then its neighbours outwards. */
+    int sus = 0;
+    while (sus + 1 < q.n && q.dl[sus + 1] <= q.media_s)
+        sus++;
+    for (int i = 0, up = sus, down = sus - 1; i < q.n; i++)
+        q.order[i] = (up < q.n && (i % 2 == 0 || down < 0)) ? up++ : down--;
+    q.u_top = u_top;
+    q.g = -INFINITY;
+    for (int r = 0; r < q.n; r++)
+        if (q.u[r] - q.mu * q.dl[r] > q.g)
+            q.g = q.u[r] - q.mu * q.dl[r];
     q.bound[q.horizon] = 0;
     for (int d = q.horizon - 1; d >= 0; d--) {
         double most = b0 + d * q.media_s;
