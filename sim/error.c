@@ -26,8 +26,10 @@ void error_print(const struct error *e, FILE *out)
     fputs("lastmile: ", out);
     if (e->file[0]) {
         fputs(e->file, out);
-        if (e->line > 0)
+        if (e->line > 0 && e->col > 0)
             fprintf(out, ":%d:%d", e->line, e->col);
+        else if (e->line > 0)
+            fprintf(out, ":%d", e->line);       /* a line-oriented file */
         fputs(": ", out);
     }
     if (e->path[0])

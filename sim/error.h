@@ -21,7 +21,8 @@ void error_set(struct error *e, const char *fmt, ...)
 /* Sets path then msg. */
 void error_at(struct error *e, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* "FILE:LINE:COL: PATH: MSG", leaving out the parts that are empty. */
+/* "FILE:LINE:COL: PATH: MSG", leaving out the parts that are empty (COL
+ * when 0: text files such as traces report a line only). */
 void error_print(const struct error *e, FILE *out);
 
 #endif

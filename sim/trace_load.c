@@ -220,6 +220,41 @@ static cJSON *parse_json(const char *text, size_t len, struct error *err)
     return root;
 }
 
+/* The line of element i of the top-level array in text (cJSON keeps no
+ * positions): counts the values opened at depth 1, skipping strings. */
+static int element_line(const char *text, int i)
+{
+    int depth = 0, line = 1, seen = -1, in_string = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p == '\n')
+            line++;
+        if (in_string) {
+            if (*p == '\\' && p[1])
+                p++;
+            else if (*p == '"')
+                in_string = 0;
+            continue;
+        }
+        if (*p == '"')
+            in_string = 1;
+        if (depth == 1 && !isspace((unsigned char)*p) && *p != ',' && *p != ']') {
+            if (++seen == i)
+                return line;
+            /* Skip the rest of a scalar element. */
+            if (*p != '{' && *p != '[' && *p != '"') {
+                while (p[1] && p[1] != ',' && p[1] != ']' && p[1] != '\n')
+                    p++;
+                continue;
+            }
+        }
+        if (*p == '{' || *p == '[')
+            depth++;
+        else if (*p == '}' || *p == ']')
+            depth--;
+    }
+    return 0;
+}
+
 static int load_json(const char *text, size_t len, struct trace *t, struct error *err)
 {
     cJSON *root = parse_json(text, len, err);
@@ -259,6 +294,8 @@ static int load_json(const char *text, size_t len, struct trace *t, struct error
     }
     rc = trace_finish(t, err);
 out:
+    if (rc != 0 && err->path[0] == '$' && err->path[1] == '[')
+        err->line = element_line(text, atoi(err->path + 2));
     cJSON_Delete(root);
     return rc;
 }
