@@ -24,12 +24,15 @@ struct cfg_region {
     double diurnal[CFG_DIURNAL_HOURS];
 };
 
-enum access_model { ACCESS_LOGNORMAL = 0 };
+enum access_model { ACCESS_LOGNORMAL = 0, ACCESS_MARKOV = 1 };
 
 struct cfg_access {
     enum access_model model;
     double median_bps;              /* of the per-session access throughput */
     double sigma;                   /* of its natural logarithm */
+    /* markov: two states with exponential sojourns (models/access.c) */
+    double good_bps, bad_bps;
+    simtime good_mean, bad_mean;
 };
 
 struct cfg_peering {

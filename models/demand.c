@@ -104,6 +104,16 @@ static simtime next_arrival(struct world *w, int i, simtime t)
     }
 }
 
+/* A realization of the ISP's time-varying access model (1-based), or 0;
+ * drawn only for such ISPs, so the others' streams are unchanged. */
+static uint16_t pick_access(const struct world *w, int i, gsl_rng *r)
+{
+    const struct isp *ip = &w->isps[i];
+    if (ip->pool_n == 0)
+        return 0;
+    return (uint16_t)(1 + ip->pool_first + (int)gsl_rng_uniform_int(r, (unsigned long)ip->pool_n));
+}
+
 /* Title, watch time and access throughput, always drawn in this order. */
 static void draw_session(struct world *w, int i, struct session_draw *d)
 {
@@ -116,6 +126,7 @@ static void draw_session(struct world *w, int i, struct session_draw *d)
     d->watch = (simtime)(watch < dur ? watch : dur);
     const struct cfg_access *a = &sc->isps[i].access;
     d->access_bps = exp(log(a->median_bps) + a->sigma * gsl_ran_ugaussian(r));
+    d->access_trace = pick_access(w, i, r);
     d->warm = 0;
     d->buffer = 0;
 }
@@ -160,6 +171,7 @@ static int warm_start(struct world *w, int i)
         d.watch = (simtime)((double)d.watch * gsl_rng_uniform_pos(r));
         const struct cfg_access *a = &sc->isps[i].access;
         d.access_bps = exp(log(a->median_bps) + a->sigma * gsl_ran_ugaussian(r));
+        d.access_trace = pick_access(w, i, r);
         d.warm = 1;
         d.buffer = (simtime)(gsl_rng_uniform(r) * (double)sc->player.buffer);
         rc = player_open(w, i, &d);

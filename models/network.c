@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/access.h"
 #include "models/fairshare.h"
 
 const char *const tier_name[TIER_COUNT] = { "embedded", "ix", "origin" };
@@ -148,7 +149,8 @@ int network_start(struct world *w, uint32_t s, double bytes)
     f->tier = ss->tier;
     f->res[0] = ss->res[0];
     f->res[1] = ss->res[1];
-    f->cap_bps = ss->access_bps;
+    f->access_varies = ss->access_trace != 0;
+    f->cap_bps = f->access_varies ? (float)access_cap_at(w, ss, now) : ss->access_bps;
     f->remaining = bytes;
     f->start = now;
     f->done_scheduled = 0;
@@ -236,6 +238,8 @@ void network_tick(void *ctx, const struct event *ev)
         ids[m] = id;
         fres[2 * m] = f->res[0];
         fres[2 * m + 1] = f->res[1];
+        if (f->access_varies)       /* rare: only ISPs with a time-varying access model */
+            f->cap_bps = (float)access_cap_at(w, &w->sessions[f->session], now);
         cap[m] = f->cap_bps;
         m++;
     }

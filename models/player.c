@@ -222,6 +222,7 @@ int player_open(struct world *w, int isp, const struct session_draw *d)
     s->title = d->title;
     s->watch = d->watch > 0 ? d->watch : 1;
     s->access_bps = (float)d->access_bps;
+    s->access_trace = d->access_trace;
     s->flow = NONE;
     s->startup_at = -1;
     s->warm = (uint8_t)d->warm;

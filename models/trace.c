@@ -59,6 +59,12 @@ double trace_download(const struct trace *t, double t0_s, double bits,
     return elapsed;
 }
 
+double trace_bps_at(const struct trace *t, double x)
+{
+    double loops = floor(x / t->total_s);
+    return t->bps[period_at(t, x - loops * t->total_s)];
+}
+
 double trace_mean_bps(const struct trace *t)
 {
     double bits = 0;

@@ -25,6 +25,8 @@ struct trace {
  * first bit. extra_latency_s is added to every period's latency. */
 double trace_download(const struct trace *t, double t0_s, double bits,
                       double extra_latency_s, double *latency_s);
+/* The bandwidth at time x (seconds since the start; the trace loops). */
+double trace_bps_at(const struct trace *t, double x);
 /* Mean bandwidth over one loop of the trace. */
 double trace_mean_bps(const struct trace *t);
 void trace_free(struct trace *t);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/access.h"
 #include "models/catalog.h"
 #include "models/demand.h"
 #include "models/metrics.h"
@@ -104,7 +105,8 @@ struct world *world_create(const struct scenario *sc, struct engine *e,
     w->ladder = (struct abr_ladder){ sc->encoding.nrungs, sc->encoding.rung_bps, NULL };
     w->player_cfg = (struct player_cfg){ sc->player.segment, sc->player.buffer,
                                          sc->player.startup };
-    if (build_topology(w) != 0 || catalog_build(w) != 0 || placement_build(w) != 0) {
+    if (build_topology(w) != 0 || catalog_build(w) != 0 || placement_build(w) != 0
+        || access_build(w) != 0) {
         error_set(err, "out of memory building the world");
         world_destroy(w);
         return NULL;
@@ -151,6 +153,7 @@ void world_destroy(struct world *w)
 {
     if (!w)
         return;
+    access_destroy(w);
     for (int i = 0; w->isps && i < w->nisps; i++) {
         rng_stream_destroy(w->isps[i].arrivals);
         rng_stream_destroy(w->isps[i].sessions);

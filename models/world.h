@@ -15,6 +15,7 @@
 
 #include "models/config.h"
 #include "models/abr.h"
+#include "models/trace.h"
 #include "sim/engine.h"
 #include "sim/error.h"
 
@@ -45,6 +46,7 @@ struct region {
 
 struct isp {
     int region;
+    int pool_first, pool_n;         /* its realizations in world.access_pool (markov) */
     double scale;                   /* subscribers x share x sample */
     double lambda_max;              /* arrivals per microsecond, for thinning */
     gsl_rng *arrivals;              /* RNG_ARRIVALS stream */
@@ -115,6 +117,7 @@ struct session {
     double bytes[TIER_COUNT];
     uint32_t segments;
     uint16_t switches;
+    uint16_t access_trace;          /* 1 + index into world.access_pool; 0: constant access_bps */
     union abr_state abr;
 };
 
@@ -139,6 +142,7 @@ struct flow {
     float cap_bps;                  /* the client's access throughput */
     uint8_t tier;
     uint8_t done_scheduled;         /* completion event pending */
+    uint8_t access_varies;          /* cap follows the session's access trace */
 };
 
 struct network {
@@ -196,6 +200,8 @@ struct world {
     int64_t next_session_id;
     int64_t *session_ids;           /* database id of each pool slot */
 
+    struct trace *access_pool;      /* pre-drawn access realizations (models/access.c) */
+    int access_pool_n;
     const struct abr_rule *abr;
     struct abr_params abr_params;
     struct abr_ladder ladder;       /* the fixed ladder (encoding.rung_bps) */

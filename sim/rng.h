@@ -18,6 +18,7 @@ enum rng_kind {
     RNG_SESSIONS = 2,   /* per ISP: title, watch time, access, device */
     RNG_CATALOG = 3,    /* id 0: title kinds and durations */
     RNG_WARM = 4,       /* per ISP: sessions already playing at the start */
+    RNG_ACCESS = 5,     /* per ISP: the pre-drawn Markov access realizations */
     RNG_TEST = 1000     /* tests and benchmarks */
 };
 

@@ -36,7 +36,7 @@
 /* Shares are decimals like 0.1 that do not add up exactly in binary. */
 #define SHARE_SLACK 1e-9
 
-const char *const scenario_access_models[] = { "lognormal", NULL };
+const char *const scenario_access_models[] = { "lognormal", "markov", NULL };
 const char *const scenario_popularity_models[] = { "zipf", NULL };
 const char *const scenario_ladders[] = { "fixed", NULL };
 const char *const scenario_abr_rules[] = { "throughput", "rules", "bba", "bola", "robustmpc", NULL };
@@ -136,7 +136,8 @@ static int rd_isps(struct sr *l, const cJSON *root, struct scenario *s)
 {
     static const char *const keys[] = { "id", "region", "share", "access", "peering", "transit",
                                         NULL };
-    static const char *const access_keys[] = { "model", "median", "sigma", NULL };
+    static const char *const access_keys[] = { "model", "median", "sigma", "good", "bad",
+                                               "good_mean", "bad_mean", NULL };
     const cJSON *arr;
     int n;
     char list[256];
@@ -178,6 +179,15 @@ static int rd_isps(struct sr *l, const cJSON *root, struct scenario *s)
             || sr_number(l, acc, "sigma", 0, 0.8, 0, 3, 0, &p->access.sigma))
             return -1;
         p->access.model = (enum access_model)model;
+        /* The Markov model's keys (models/access.c); read for every model
+         * so a typo is caught, used by "markov" only. */
+        if (sr_rate(l, acc, "good", "20Mbps", &p->access.good_bps)
+            || sr_rate(l, acc, "bad", "1Mbps", &p->access.bad_bps)
+            || sr_duration(l, acc, "good_mean", "60s", 0, SIM_TIME_MAX, SR_LO_OPEN,
+                           &p->access.good_mean)
+            || sr_duration(l, acc, "bad_mean", "10s", 0, SIM_TIME_MAX, SR_LO_OPEN,
+                           &p->access.bad_mean))
+            return -1;
         sr_pop(l, ma);
         if (sr_rate(l, e, "transit", "10Gbps", &p->transit_bps))
             return -1;

@@ -64,6 +64,12 @@ static void isps(struct jsonw *w, const struct scenario *s)
         jsonw_string(w, "model", scenario_access_models[p->access.model]);
         rate(w, "median", p->access.median_bps);
         jsonw_number(w, "sigma", p->access.sigma);
+        if (p->access.model == ACCESS_MARKOV) {
+            rate(w, "good", p->access.good_bps);
+            rate(w, "bad", p->access.bad_bps);
+            duration(w, "good_mean", p->access.good_mean);
+            duration(w, "bad_mean", p->access.bad_mean);
+        }
         jsonw_end_object(w);
         jsonw_begin_array(w, "peering", 0);
         for (int j = 0; j < p->npeering; j++) {

@@ -1,0 +1,111 @@
+/* tests/test_access.c: time-varying access throughput in `lastmile run`
+ * (models/access.c): the Markov model's realizations have the stationary
+ * shares of their means, a flow's rate follows its session's trace, and a
+ * world with a bad state rebuffers more than one without. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "models/access.h"
+#include "models/world.h"
+#include "sim/engine.h"
+#include "sim/scenario.h"
+
+static const char WORLD[] =
+    "{\"name\": \"access\", \"start\": \"2026-11-20T21:00:00Z\", \"duration\": \"15m\", \"seed\": 3,"
+    " \"regions\": [{\"id\": \"r\", \"utc_offset\": \"-03:00\", \"subscribers\": 4000}],"
+    " \"isps\": [{\"id\": \"a\", \"region\": \"r\", \"share\": 1.0, \"access\": %s,"
+    "             \"peering\": [{\"ix\": \"ix\", \"capacity\": \"10Gbps\"}]}],"
+    " \"sites\": [{\"id\": \"a1\", \"kind\": \"embedded\", \"isp\": \"a\","
+    "              \"ocas\": {\"count\": 2, \"egress\": \"20Gbps\"}},"
+    "             {\"id\": \"ix\", \"kind\": \"ix\", \"region\": \"r\"}],"
+    " \"catalog\": {\"titles\": 500}, \"player\": {\"buffer\": \"30s\"},"
+    " \"metrics\": {\"period\": \"60s\"}}";
+
+struct run {
+    struct scenario sc;
+    struct engine e;
+    struct world *w;
+};
+
+static void start(struct run *r, const char *access)
+{
+    char text[4096];
+    snprintf(text, sizeof text, WORLD, access);
+    struct error err = {0};
+    cr_assert_eq(scenario_load_text("access.json", text, NULL, 0, &r->sc, &err), 0, "%s: %s",
+                 err.path, err.msg);
+    cr_assert_eq(engine_init(&r->e, r->sc.duration, 1024), 0);
+    r->w = world_create(&r->sc, &r->e, NULL, &err);
+    cr_assert_not_null(r->w, "%s", err.msg);
+}
+
+static void stop(struct run *r)
+{
+    world_destroy(r->w);
+    engine_destroy(&r->e);
+    scenario_free(&r->sc);
+}
+
+static const char MARKOV[] = "{\"model\": \"markov\", \"good\": \"20Mbps\", \"bad\": \"400kbps\","
+                             " \"good_mean\": \"60s\", \"bad_mean\": \"20s\"}";
+
+Test(access, markov_realizations_spend_the_stationary_share_in_each_state)
+{
+    struct run r;
+    start(&r, MARKOV);
+    cr_assert_eq(r.w->access_pool_n, ACCESS_POOL);
+    double bad = 0, total = 0;
+    for (int k = 0; k < r.w->access_pool_n; k++) {
+        const struct trace *t = &r.w->access_pool[k];
+        for (int i = 0; i < t->n; i++) {
+            cr_assert(t->bps[i] == 20e6 || t->bps[i] == 400e3);
+            if (i > 0)
+                cr_assert_neq(t->bps[i], t->bps[i - 1], "states alternate");
+            if (t->bps[i] == 400e3)
+                bad += t->duration_s[i];
+        }
+        total += t->total_s;
+    }
+    /* 128 x 6 h, about 21 000 bad sojourns: the share is 20/80 within 1%. */
+    cr_assert_float_eq(bad / total, 0.25, 0.01, "bad share %.4f", bad / total);
+    stop(&r);
+}
+
+Test(access, flows_follow_their_sessions_trace_and_a_bad_state_hurts)
+{
+    struct run good, markov;
+    start(&good, "{\"model\": \"markov\", \"good\": \"20Mbps\", \"bad\": \"20Mbps\"}");
+    start(&markov, MARKOV);
+    /* Run halfway and check every live flow's cap against its trace. */
+    cr_assert_eq(engine_run_until(&markov.e, 7 * 60 * SIM_US_PER_S, NULL, NULL), 0);
+    int checked = 0;
+    for (uint32_t id = 0; id < markov.w->net.flow_top; id++) {
+        const struct flow *f = &markov.w->net.flows[id];
+        if (f->session == NONE)
+            continue;
+        const struct session *s = &markov.w->sessions[f->session];
+        cr_assert(f->access_varies);
+        cr_assert_leq(f->rate_bps, (double)f->cap_bps * (1 + 1e-6));
+        if (f->done_scheduled)
+            continue;                           /* its cap is from an earlier tick */
+        /* The cap was read at the last recomputation or the flow's start. */
+        simtime at = f->start > markov.w->net.last_tick ? f->start : markov.w->net.last_tick;
+        cr_assert_float_eq(f->cap_bps, (float)access_cap_at(markov.w, s, at), 1.0);
+        checked++;
+    }
+    cr_assert_gt(checked, 10);
+    cr_assert_eq(engine_run(&markov.e, NULL, NULL), 0);
+    cr_assert_eq(engine_run(&good.e, NULL, NULL), 0);
+    cr_assert_eq(world_finish(good.w), 0);
+    cr_assert_eq(world_finish(markov.w), 0);
+    double rebuf_good = good.w->m.rebuffer_us, rebuf_markov = markov.w->m.rebuffer_us;
+    double kbps_good = good.w->m.bitrate_media / good.w->m.fetched_us;
+    double kbps_markov = markov.w->m.bitrate_media / markov.w->m.fetched_us;
+    cr_log_info("rebuffer %.1f s vs %.1f s; bitrate %.0f vs %.0f kbps", rebuf_good / 1e6,
+                rebuf_markov / 1e6, kbps_good, kbps_markov);
+    cr_assert_gt(rebuf_markov, rebuf_good);
+    cr_assert_lt(kbps_markov, kbps_good * 0.95);
+    stop(&good);
+    stop(&markov);
+}
