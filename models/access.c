@@ -61,9 +61,10 @@ static int draw_markov(struct trace *t, const struct cfg_access *a, gsl_rng *r)
 int access_build(struct world *w)
 {
     int n = 0;
-    for (int i = 0; i < w->nisps; i++)
-        if (w->sc->isps[i].access.model == ACCESS_MARKOV)
-            n += ACCESS_POOL;
+    for (int i = 0; i < w->nisps; i++) {
+        const struct cfg_access *a = &w->sc->isps[i].access;
+        n += a->model == ACCESS_MARKOV ? ACCESS_POOL : a->model == ACCESS_TRACES ? a->ntraces : 0;
+    }
     if (n == 0)
         return 0;
     w->access_pool = calloc((size_t)n, sizeof *w->access_pool);
@@ -71,6 +72,14 @@ int access_build(struct world *w)
         return -1;
     for (int i = 0; i < w->nisps; i++) {
         const struct cfg_access *a = &w->sc->isps[i].access;
+        if (a->model == ACCESS_TRACES) {
+            /* The scenario's traces, shared (not copied, not freed here). */
+            w->isps[i].pool_first = w->access_pool_n;
+            w->isps[i].pool_n = a->ntraces;
+            for (int k = 0; k < a->ntraces; k++)
+                w->access_pool[w->access_pool_n++] = a->traces[k];
+            continue;
+        }
         if (a->model != ACCESS_MARKOV)
             continue;
         gsl_rng *r = rng_stream_create(w->sc->seed, RNG_ACCESS, (uint64_t)i);
@@ -92,8 +101,10 @@ int access_build(struct world *w)
 
 void access_destroy(struct world *w)
 {
-    for (int i = 0; i < w->access_pool_n; i++)
-        trace_free(&w->access_pool[i]);
+    for (int i = 0; w->isps && i < w->nisps; i++)
+        if (w->sc->isps[i].access.model == ACCESS_MARKOV)
+            for (int k = 0; k < w->isps[i].pool_n; k++)
+                trace_free(&w->access_pool[w->isps[i].pool_first + k]);
     free(w->access_pool);
     w->access_pool = NULL;
     w->access_pool_n = 0;

@@ -2,7 +2,10 @@
  *
  * Sources behind one interface: "lognormal" (the foundation's: one constant
  * rate per session, drawn at arrival) and "markov" (two states, good and
- * bad, with exponential sojourns: a Gilbert-Elliott style modulated link).
+ * bad, with exponential sojourns: a Gilbert-Elliott style modulated link)
+ * and "traces" (a folder of trace files, loaded by sim/scenario_traces.c;
+ * each session draws one from its ISP's session stream). Trace latencies
+ * are not used here: flows have no time to first bit.
  * A time-varying source is a trace (models/trace.h) followed from the
  * session's start; the flow model (models/network.c) caps each download's
  * rate at the trace's value, read at the download's start and at every

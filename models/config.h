@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include "sim/simtime.h"
+#include "models/trace.h"
 
 #define CFG_ID_MAX 48
 #define CFG_DIURNAL_HOURS 24
@@ -24,7 +25,7 @@ struct cfg_region {
     double diurnal[CFG_DIURNAL_HOURS];
 };
 
-enum access_model { ACCESS_LOGNORMAL = 0, ACCESS_MARKOV = 1 };
+enum access_model { ACCESS_LOGNORMAL = 0, ACCESS_MARKOV = 1, ACCESS_TRACES = 2 };
 
 struct cfg_access {
     enum access_model model;
@@ -33,6 +34,10 @@ struct cfg_access {
     /* markov: two states with exponential sojourns (models/access.c) */
     double good_bps, bad_bps;
     simtime good_mean, bad_mean;
+    /* traces: a folder of trace files (sim/scenario_traces.c loads them) */
+    char traces_dir[256];           /* as written; relative to the scenario's folder */
+    int ntraces;
+    struct trace *traces;           /* owned; in file-name order */
 };
 
 struct cfg_peering {

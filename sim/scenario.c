@@ -36,7 +36,7 @@
 /* Shares are decimals like 0.1 that do not add up exactly in binary. */
 #define SHARE_SLACK 1e-9
 
-const char *const scenario_access_models[] = { "lognormal", "markov", NULL };
+const char *const scenario_access_models[] = { "lognormal", "markov", "traces", NULL };
 const char *const scenario_popularity_models[] = { "zipf", NULL };
 const char *const scenario_ladders[] = { "fixed", NULL };
 const char *const scenario_abr_rules[] = { "throughput", "rules", "bba", "bola", "robustmpc", NULL };
@@ -137,7 +137,7 @@ static int rd_isps(struct sr *l, const cJSON *root, struct scenario *s)
     static const char *const keys[] = { "id", "region", "share", "access", "peering", "transit",
                                         NULL };
     static const char *const access_keys[] = { "model", "median", "sigma", "good", "bad",
-                                               "good_mean", "bad_mean", NULL };
+                                               "good_mean", "bad_mean", "traces", NULL };
     const cJSON *arr;
     int n;
     char list[256];
@@ -188,6 +188,21 @@ static int rd_isps(struct sr *l, const cJSON *root, struct scenario *s)
             || sr_duration(l, acc, "bad_mean", "10s", 0, SIM_TIME_MAX, SR_LO_OPEN,
                            &p->access.bad_mean))
             return -1;
+        const char *dir;
+        if (sr_string(l, acc, "traces", 0, "", &dir))
+            return -1;
+        if (strlen(dir) >= sizeof p->access.traces_dir) {
+            size_t mt = sr_push_key(l, "traces");
+            sr_fail(l, "a folder path of at most %zu characters, found %zu",
+                    sizeof p->access.traces_dir - 1, strlen(dir));
+            sr_pop(l, mt);
+            return -1;
+        }
+        snprintf(p->access.traces_dir, sizeof p->access.traces_dir, "%s", dir);
+        if (model == ACCESS_TRACES && !dir[0]) {
+            sr_fail(l, "access model \"traces\" needs \"traces\": a folder of trace files");
+            return -1;
+        }
         sr_pop(l, ma);
         if (sr_rate(l, e, "transit", "10Gbps", &p->transit_bps))
             return -1;
@@ -632,7 +647,10 @@ int scenario_load_text(const char *name, const char *text, const char *const *se
         error_set(err, "empty file: expected a JSON object");
         return -1;
     }
-    return load_buffer(text, strlen(text), sets, nsets, out, err);
+    int rc = load_buffer(text, strlen(text), sets, nsets, out, err);
+    if (rc == 0 && (rc = scenario_load_traces(out, name, err)) != 0)
+        scenario_free(out);
+    return rc;
 }
 
 /* Reads the whole file, refusing more than SCENARIO_FILE_MAX bytes. Reads
@@ -717,6 +735,8 @@ int scenario_load(const char *file, const char *const *sets, int nsets, struct s
         return -1;
     int rc = load_buffer(text, len, sets, nsets, out, err);
     free(text);
+    if (rc == 0 && (rc = scenario_load_traces(out, file, err)) != 0)
+        scenario_free(out);
     return rc;
 }
 
@@ -725,8 +745,12 @@ void scenario_free(struct scenario *s)
     if (!s)
         return;
     free(s->description);
-    for (int i = 0; i < s->nisps; i++)
+    for (int i = 0; i < s->nisps; i++) {
         free(s->isps[i].peering);
+        for (int k = 0; k < s->isps[i].access.ntraces; k++)
+            trace_free(&s->isps[i].access.traces[k]);
+        free(s->isps[i].access.traces);
+    }
     free(s->regions);
     free(s->isps);
     free(s->sites);

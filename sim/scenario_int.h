@@ -17,6 +17,9 @@ extern const char *const scenario_access_models[];      /* enum access_model */
 extern const char *const scenario_popularity_models[];  /* enum popularity_model */
 extern const char *const scenario_ladders[];            /* enum ladder_kind */
 extern const char *const scenario_abr_rules[];          /* enum abr_name */
+/* Loads the trace folders of ISPs with access model "traces", relative to
+ * the scenario file's folder (sim/scenario_traces.c). */
+int scenario_load_traces(struct scenario *s, const char *scenario_file, struct error *err);
 extern const char *const scenario_abr_estimators[];     /* enum abr_estimator */
 extern const char *const scenario_steering_policies[];  /* enum steering_policy */
 extern const char *const scenario_placement_policies[]; /* enum placement_policy */

@@ -64,6 +64,8 @@ static void isps(struct jsonw *w, const struct scenario *s)
         jsonw_string(w, "model", scenario_access_models[p->access.model]);
         rate(w, "median", p->access.median_bps);
         jsonw_number(w, "sigma", p->access.sigma);
+        if (p->access.model == ACCESS_TRACES)
+            jsonw_string(w, "traces", p->access.traces_dir);
         if (p->access.model == ACCESS_MARKOV) {
             rate(w, "good", p->access.good_bps);
             rate(w, "bad", p->access.bad_bps);

@@ -5,6 +5,10 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "models/access.h"
 #include "models/world.h"
@@ -108,4 +112,61 @@ Test(access, flows_follow_their_sessions_trace_and_a_bad_state_hurts)
     cr_assert_lt(kbps_markov, kbps_good * 0.95);
     stop(&good);
     stop(&markov);
+}
+
+Test(access, a_trace_folder_is_shared_out_by_the_session_stream)
+{
+    const char *root = getenv("LASTMILE_ROOT");
+    char access[1024];
+    snprintf(access, sizeof access, "{\"model\": \"traces\", \"traces\": \"%s/tests/data/abr/traces\"}",
+             root && *root ? root : ".");
+    struct run a, b;
+    start(&a, access);
+    start(&b, access);
+    cr_assert_eq(a.w->access_pool_n, 50, "the 50 traces of the folder");
+    cr_assert_eq(engine_run_until(&a.e, 5 * 60 * SIM_US_PER_S, NULL, NULL), 0);
+    cr_assert_eq(engine_run_until(&b.e, 5 * 60 * SIM_US_PER_S, NULL, NULL), 0);
+    int used[50] = {0}, live = 0, distinct = 0;
+    for (uint32_t id = 0; id < a.w->session_cap; id++) {
+        const struct session *s = &a.w->sessions[id];
+        if (s->phase == PH_FREE)
+            continue;
+        cr_assert(s->access_trace >= 1 && s->access_trace <= 50);
+        cr_assert_eq(s->access_trace, b.w->sessions[id].access_trace, "same seed, same trace");
+        distinct += used[s->access_trace - 1]++ == 0;
+        live++;
+    }
+    cr_assert_gt(live, 100);
+    cr_assert_geq(distinct, 45, "%d sessions drew %d of the 50 traces", live, distinct);
+    stop(&a);
+    stop(&b);
+}
+
+Test(access, a_bad_trace_folder_is_refused_with_the_file_and_line)
+{
+    char dir[128], file[160];
+    snprintf(dir, sizeof dir, "/tmp/lastmile-test-traces-%ld", (long)getpid());
+    mkdir(dir, 0700);
+    snprintf(file, sizeof file, "%s/one.txt", dir);
+    FILE *f = fopen(file, "w");
+    cr_assert_not_null(f);
+    fputs("0 1.0\n1 2.0\n2 two\n", f);
+    fclose(f);
+    char access[300], text[4096];
+    snprintf(access, sizeof access, "{\"model\": \"traces\", \"traces\": \"%s\"}", dir);
+    snprintf(text, sizeof text, WORLD, access);
+    struct scenario sc;
+    struct error err = {0};
+    cr_assert_eq(scenario_load_text("access.json", text, NULL, 0, &sc, &err), -1);
+    cr_assert_str_eq(err.file, file);
+    cr_assert_eq(err.line, 3);
+    unlink(file);
+    snprintf(text, sizeof text, WORLD, "{\"model\": \"traces\"}");
+    cr_assert_eq(scenario_load_text("access.json", text, NULL, 0, &sc, &err), -1);
+    cr_assert_not_null(strstr(err.msg, "needs \"traces\""), "%s", err.msg);
+    snprintf(access, sizeof access, "{\"model\": \"traces\", \"traces\": \"%s\"}", dir);
+    snprintf(text, sizeof text, WORLD, access);
+    cr_assert_eq(scenario_load_text("access.json", text, NULL, 0, &sc, &err), -1);
+    cr_assert_not_null(strstr(err.msg, "holds no trace files"), "%s", err.msg);
+    rmdir(dir);
 }
