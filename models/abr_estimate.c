@@ -13,10 +13,15 @@ void est_window_push(struct est_window *e, int window, double bps, double latenc
         window = 1;
     if (!(bps > 0))
         return;
-    double l = latency_s * 1e4 + 0.5;
     e->bps[e->next] = (float)bps;
-    e->latency_100us[e->next] = (uint16_t)(l < 0 ? 0 : l > 65535 ? 65535 : l);
-    e->next = (uint8_t)((e->next + 1) % window);
+    if (latency_s > 0) {
+        double l = latency_s * 1e4 + 0.5;
+        e->latency_100us[e->next] = (uint16_t)(l > 65535 ? 65535 : l);
+        e->has_latency = 1;
+    } else {
+        e->latency_100us[e->next] = 0;
+    }
+    e->next = (uint8_t)(e->next + 1 < window ? e->next + 1 : 0);
     if (e->n < window)
         e->n++;
 }
@@ -39,6 +44,8 @@ double est_window_mean(const struct est_window *e)
 
 double est_window_latency(const struct est_window *e)
 {
+    if (!e->has_latency)
+        return 0;
     double sum = 0;
     for (int i = 0; i < e->n; i++)
         sum += e->latency_100us[i];

@@ -19,6 +19,7 @@ struct est_window {
     float bps[ABR_WINDOW_MAX];
     uint16_t latency_100us[ABR_WINDOW_MAX];
     uint8_t n, next;
+    uint8_t has_latency;            /* a sample had one: `lastmile run`'s never do */
 };
 
 struct est_ewma {

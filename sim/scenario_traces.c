@@ -44,7 +44,8 @@ static int load_folder(struct cfg_access *a, const char *dir, const char *where,
             goto out;
         n++;
     }
-    qsort(names, (size_t)n, sizeof *names, by_name);
+    if (n > 1)
+        qsort(names, (size_t)n, sizeof *names, by_name);
     a->traces = calloc(n > 0 ? (size_t)n : 1, sizeof *a->traces);
     if (!a->traces)
         goto out;
