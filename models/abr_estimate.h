@@ -28,10 +28,56 @@ struct est_ewma {
     float samples;
 };
 
-void est_window_push(struct est_window *e, int window, double bps, double latency_s);
-double est_window_harmonic(const struct est_window *e);     /* 0 when empty */
-double est_window_mean(const struct est_window *e);
-double est_window_latency(const struct est_window *e);      /* mean, s */
+/* Inline: the throughput rule runs them on every segment of a run.
+ * est_window_harmonic and est_window_mean give 0 when empty;
+ * est_window_latency the mean time to first bit, s. */
+static inline void est_window_push(struct est_window *e, int window, double bps, double latency_s)
+{
+    if (window > ABR_WINDOW_MAX)
+        window = ABR_WINDOW_MAX;
+    if (window < 1)
+        window = 1;
+    if (!(bps > 0))
+        return;
+    e->bps[e->next] = (float)bps;
+    if (latency_s > 0) {
+        double l = latency_s * 1e4 + 0.5;
+        e->latency_100us[e->next] = (uint16_t)(l > 65535 ? 65535 : l);
+        e->has_latency = 1;
+    } else {
+        e->latency_100us[e->next] = 0;
+    }
+    e->next = (uint8_t)(e->next + 1 < window ? e->next + 1 : 0);
+    if (e->n < window)
+        e->n++;
+}
+
+static inline double est_window_harmonic(const struct est_window *e)
+{
+    double inv = 0;
+    for (int i = 0; i < e->n; i++)
+        inv += 1.0 / e->bps[i];
+    return e->n ? e->n / inv : 0;
+}
+
+static inline double est_window_mean(const struct est_window *e)
+{
+    double sum = 0;
+    for (int i = 0; i < e->n; i++)
+        sum += e->bps[i];
+    return e->n ? sum / e->n : 0;
+}
+
+static inline double est_window_latency(const struct est_window *e)
+{
+    if (!e->has_latency)
+        return 0;
+    double sum = 0;
+    for (int i = 0; i < e->n; i++)
+        sum += e->latency_100us[i];
+    return e->n ? sum / e->n * 1e-4 : 0;
+}
+
 
 void est_ewma_push(struct est_ewma *e, double segment_s, double transfer_s,
                    double bps, double latency_s);

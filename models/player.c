@@ -45,7 +45,7 @@ static int grow_sessions(struct world *w)
 
 /* Advances the session's buffer from t_eval to now: playback drains it;
  * when it runs dry the session stalls until the next segment arrives. */
-void player_drain(struct session *s, simtime now)
+static inline __attribute__((always_inline)) void drain(struct session *s, simtime now)
 {
     simtime dt = now - s->t_eval;
     s->t_eval = now;
@@ -69,24 +69,24 @@ void player_drain(struct session *s, simtime now)
     }
 }
 
-simtime player_segment_media(const struct player_cfg *c, const struct session *s)
+static inline __attribute__((always_inline)) simtime seg_media(const struct player_cfg *c, const struct session *s)
 {
     simtime left = s->watch - s->fetched;
     return left < c->segment ? left : c->segment;
 }
 
-simtime player_wait_for_room(const struct player_cfg *c, const struct session *s)
+static inline __attribute__((always_inline)) simtime wait_for_room(const struct player_cfg *c, const struct session *s)
 {
     simtime room = c->buffer - s->buffer;
-    simtime seg = player_segment_media(c, s);
+    simtime seg = seg_media(c, s);
     if (room >= seg || s->phase != PH_PLAYING)
         return 0;
     return seg - room;
 }
 
-int player_choose(const struct player_cfg *c, const struct abr_rule *rule,
-                  const struct abr_params *p, const struct abr_ladder *l,
-                  struct session *s, simtime now)
+static inline __attribute__((always_inline)) int choose(const struct player_cfg *c,
+        const struct abr_rule *rule, const struct abr_params *p, const struct abr_ladder *l,
+        struct session *s, simtime now)
 {
     int rung;
     if (s->segments == 0 && !s->warm) {
@@ -97,7 +97,7 @@ int player_choose(const struct player_cfg *c, const struct abr_rule *rule,
         struct abr_view v = {
             .now = now - s->start, .buffer = s->buffer,
             .last_rung = s->segments || s->warm ? s->rung : -1,
-            .media = player_segment_media(c, s), .ladder = l,
+            .media = seg_media(c, s), .ladder = l,
         };
         rung = rule->choose(&s->abr, p, &v);
     }
@@ -108,12 +108,12 @@ int player_choose(const struct player_cfg *c, const struct abr_rule *rule,
     return rung;
 }
 
-void player_arrived(const struct player_cfg *c, const struct abr_rule *rule,
-                    const struct abr_params *p, const struct abr_ladder *l,
-                    struct session *s, simtime now, const struct abr_sample *d)
+static inline __attribute__((always_inline)) void arrived(const struct player_cfg *c,
+        const struct abr_rule *rule, const struct abr_params *p, const struct abr_ladder *l,
+        struct session *s, simtime now, const struct abr_sample *d)
 {
-    player_drain(s, now);
-    simtime media = player_segment_media(c, s);
+    drain(s, now);
+    simtime media = seg_media(c, s);
     if (d->transfer > 0)
         rule->on_download(&s->abr, p, d);
     s->buffer += media;
@@ -121,13 +121,37 @@ void player_arrived(const struct player_cfg *c, const struct abr_rule *rule,
     s->segments++;
     s->bitrate_media += l->bps[s->rung] / 1e3 * (double)media;
     if (s->phase == PH_STARTUP || s->phase == PH_STALLED) {
-        int full = s->buffer + player_segment_media(c, s) > c->buffer;
+        int full = s->buffer + seg_media(c, s) > c->buffer;
         if (s->buffer >= c->startup || s->fetched >= s->watch || full) {
             if (s->phase == PH_STARTUP)
                 s->startup_at = now;
             s->phase = PH_PLAYING;
         }
     }
+}
+
+/* The exported steps (for models/play.c); the world's handlers below use
+ * the inline versions above, which keeps the hot path free of calls. */
+void player_drain(struct session *s, simtime now) { drain(s, now); }
+simtime player_segment_media(const struct player_cfg *c, const struct session *s)
+{
+    return seg_media(c, s);
+}
+simtime player_wait_for_room(const struct player_cfg *c, const struct session *s)
+{
+    return wait_for_room(c, s);
+}
+int player_choose(const struct player_cfg *c, const struct abr_rule *rule,
+                  const struct abr_params *p, const struct abr_ladder *l,
+                  struct session *s, simtime now)
+{
+    return choose(c, rule, p, l, s, now);
+}
+void player_arrived(const struct player_cfg *c, const struct abr_rule *rule,
+                    const struct abr_params *p, const struct abr_ladder *l,
+                    struct session *s, simtime now, const struct abr_sample *d)
+{
+    arrived(c, rule, p, l, s, now, d);
 }
 
 void player_params_from_cfg(const struct cfg_player *c, struct abr_params *p)
@@ -165,7 +189,7 @@ static inline const struct player_cfg *world_player(const struct world *w)
 
 static simtime segment_media(const struct world *w, const struct session *s)
 {
-    return player_segment_media(world_player(w), s);
+    return seg_media(world_player(w), s);
 }
 
 /* The bytes of the session's next (or current) segment at its rung. */
@@ -177,7 +201,7 @@ static double segment_bytes(const struct world *w, const struct session *s)
 static int start_download(struct world *w, uint32_t id)
 {
     struct session *s = &w->sessions[id];
-    player_choose(world_player(w), w->abr, &w->abr_params, session_ladder(w, s), s,
+    choose(world_player(w), w->abr, &w->abr_params, session_ladder(w, s), s,
                   w->engine->now);
     return network_start(w, id, segment_bytes(w, s));
 }
@@ -195,7 +219,7 @@ static int next_step(struct world *w, uint32_t id)
         engine_at(w->engine, now + s->buffer, EV_SESSION_END, id, s->gen);
         return 0;
     }
-    simtime wait = player_wait_for_room(world_player(w), s);
+    simtime wait = wait_for_room(world_player(w), s);
     if (wait == 0)
         return start_download(w, id);
     engine_at(w->engine, now + wait, EV_RESUME, id, s->gen);
@@ -296,7 +320,7 @@ void player_on_download_done(void *ctx, const struct event *ev)
     s->bytes[s->tier] += seg_bytes;
     w->m.segments++;
     /* The flow model has no time to first bit: the whole download is transfer. */
-    player_arrived(world_player(w), w->abr, &w->abr_params, session_ladder(w, s), s, now,
+    arrived(world_player(w), w->abr, &w->abr_params, session_ladder(w, s), s, now,
                    &(struct abr_sample){ .bits = seg_bytes * 8.0, .transfer = took });
     if (next_step(w, id) != 0)
         w->engine->failed = 1;
@@ -308,7 +332,7 @@ void player_on_resume(void *ctx, const struct event *ev)
     if (!live(w, ev))
         return;
     struct session *s = &w->sessions[ev->entity];
-    player_drain(s, ev->time);
+    drain(s, ev->time);
     if (next_step(w, ev->entity) != 0)
         w->engine->failed = 1;
 }
@@ -329,7 +353,7 @@ void player_on_end(void *ctx, const struct event *ev)
     struct world *w = ctx;
     if (!live(w, ev))
         return;
-    player_drain(&w->sessions[ev->entity], ev->time);
+    drain(&w->sessions[ev->entity], ev->time);
     close_session(w, ev->entity, "completed");
 }
 
@@ -342,7 +366,7 @@ int player_close_all(struct world *w)
         struct session *s = &w->sessions[id];
         if (s->phase == PH_FREE)
             continue;
-        player_drain(s, now);
+        drain(s, now);
         if (s->flow != NONE) {
             /* The download in flight: its bytes so far stay counted; the
              * flow is released without the rest. */
