@@ -226,7 +226,14 @@ void network_tick(void *ctx, const struct event *ev)
     for (uint32_t r = 0; r < n->nres; r++)
         n->res[r].committed_bps = 0;
     uint32_t m = 0;
-    const int any_varies = w->access_pool_n > 0;
+    /* Time-varying access caps, read now; a pass of its own, so worlds
+     * without such ISPs run exactly the scan below. */
+    if (w->access_pool_n > 0)
+        for (uint32_t id = 0; id < n->flow_top; id++) {
+            struct flow *f = &n->flows[id];
+            if (f->session != NONE && f->access_varies && !f->done_scheduled)
+                f->cap_bps = (float)access_cap_at(w, &w->sessions[f->session], now);
+        }
     for (uint32_t id = 0; id < n->flow_top; id++) {
         struct flow *f = &n->flows[id];
         if (f->session == NONE)
@@ -239,8 +246,6 @@ void network_tick(void *ctx, const struct event *ev)
         ids[m] = id;
         fres[2 * m] = f->res[0];
         fres[2 * m + 1] = f->res[1];
-        if (any_varies && f->access_varies)     /* only ISPs with a time-varying access */
-            f->cap_bps = (float)access_cap_at(w, &w->sessions[f->session], now);
         cap[m] = f->cap_bps;
         m++;
     }
