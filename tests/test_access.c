@@ -118,26 +118,26 @@ Test(access, a_trace_folder_is_shared_out_by_the_session_stream)
 {
     const char *root = getenv("LASTMILE_ROOT");
     char access[1024];
-    snprintf(access, sizeof access, "{\"model\": \"traces\", \"traces\": \"%s/tests/data/abr/traces\"}",
+    snprintf(access, sizeof access, "{\"model\": \"traces\", \"traces\": \"%s/tests/data/traces\"}",
              root && *root ? root : ".");
     struct run a, b;
     start(&a, access);
     start(&b, access);
-    cr_assert_eq(a.w->access_pool_n, 50, "the 50 traces of the folder");
+    cr_assert_eq(a.w->access_pool_n, 8, "the 8 traces of the folder");
     cr_assert_eq(engine_run_until(&a.e, 5 * 60 * SIM_US_PER_S, NULL, NULL), 0);
     cr_assert_eq(engine_run_until(&b.e, 5 * 60 * SIM_US_PER_S, NULL, NULL), 0);
-    int used[50] = {0}, live = 0, distinct = 0;
+    int used[8] = {0}, live = 0, distinct = 0;
     for (uint32_t id = 0; id < a.w->session_cap; id++) {
         const struct session *s = &a.w->sessions[id];
         if (s->phase == PH_FREE)
             continue;
-        cr_assert(s->access_trace >= 1 && s->access_trace <= 50);
+        cr_assert(s->access_trace >= 1 && s->access_trace <= 8);
         cr_assert_eq(s->access_trace, b.w->sessions[id].access_trace, "same seed, same trace");
         distinct += used[s->access_trace - 1]++ == 0;
         live++;
     }
     cr_assert_gt(live, 100);
-    cr_assert_geq(distinct, 45, "%d sessions drew %d of the 50 traces", live, distinct);
+    cr_assert_eq(distinct, 8, "%d sessions drew %d of the 8 traces", live, distinct);
     stop(&a);
     stop(&b);
 }
