@@ -6,8 +6,7 @@
  * same whatever else the scenario says. Popularity is Zipf over rank:
  * p(r) proportional to r^-alpha, title 0 the most popular (DOMAIN.md §6
  * gives alpha ~0.85 for the head of Netflix's catalogue). A title's size is
- * its duration times the sum of its ladder's bitrates: every rung is a file
- * the appliances store. Watch time is lognormal, capped at the title's
+ * the bytes of all its files, every codec and rung (models/encoding.h). Watch time is lognormal, capped at the title's
  * duration; its mean (for the arrival rate, by Little's law) is computed in
  * closed form. */
 #include "models/catalog.h"
@@ -16,6 +15,7 @@
 #include <stdlib.h>
 #include <gsl/gsl_cdf.h>
 
+#include "models/encoding.h"
 #include "sim/rng.h"
 
 double catalog_mean_capped_watch(double median_us, double sigma, double d_us)
@@ -47,7 +47,6 @@ double catalog_m2_capped_watch(double median_us, double sigma, double d_us)
 int catalog_build(struct world *w)
 {
     const struct cfg_catalog *c = &w->sc->catalog;
-    const struct cfg_encoding *enc = &w->sc->encoding;
     int n = c->titles;
     w->ntitles = n;
     w->titles = calloc((size_t)n, sizeof *w->titles);
@@ -58,9 +57,6 @@ int catalog_build(struct world *w)
         rng_stream_destroy(r);
         return -1;
     }
-    double ladder_bps = 0;
-    for (int k = 0; k < enc->nrungs; k++)
-        ladder_bps += enc->rung_bps[k];
     double sum = 0;
     for (int i = 0; i < n; i++) {
         struct title *t = &w->titles[i];
@@ -71,7 +67,7 @@ int catalog_build(struct world *w)
             t->duration = 1;
         p[i] = pow((double)(i + 1), -c->zipf_alpha);
         sum += p[i];
-        t->size_bytes = simtime_to_s(t->duration) * ladder_bps / 8.0;
+        t->size_bytes = encoding_title_bytes(w->enc, (uint32_t)i, t->duration);
     }
     rng_stream_destroy(r);
     double mean = 0, m2 = 0;

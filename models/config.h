@@ -82,12 +82,60 @@ struct cfg_catalog {
     simtime film_duration;
 };
 
-enum ladder_kind { LADDER_FIXED = 0 };
+/* The first is the default: per-title, what Open Connect serves today. */
+enum ladder_kind { LADDER_PER_TITLE = 0, LADDER_FIXED = 1 };
+
+/* Codecs, in order of generation: a device uses the highest it decodes
+ * that the title has. */
+enum codec { CODEC_AVC = 0, CODEC_HEVC = 1, CODEC_AV1 = 2, CODEC_COUNT = 3 };
+
+/* The rate-quality model and ladder construction (models/encoding.c owns
+ * the formulas; scenarios/README.md "encoding" documents every field). */
+struct cfg_rq_model {
+    double k;                       /* slope in log-bitrate */
+    double gamma;                   /* R50 scales as pixels^gamma */
+    double r50_bps;                 /* half-quality bitrate at 1080p, c = 1, AVC */
+};
 
 struct cfg_encoding {
     enum ladder_kind ladder;
     int nrungs;
-    double rung_bps[CFG_LADDER_MAX];    /* increasing */
+    double rung_bps[CFG_LADDER_MAX];    /* the fixed ladder, increasing */
+    /* per-title ladders */
+    unsigned codecs;                /* bit (1 << enum codec): encoded */
+    double av1_titles;              /* fraction of titles, most popular first, with AV1 */
+    double bits_factor[CODEC_COUNT];/* bits for equal quality, relative to AVC */
+    double complexity_median;       /* title complexity c: lognormal */
+    double complexity_sigma;
+    struct cfg_rq_model model;
+    double min_bps, max_bps;        /* HD rungs' bitrate range */
+    double max_uhd_bps;             /* 2160p rungs up to this */
+    double quality_step;            /* VMAF points between rungs */
+    double top_quality;             /* HD ladder stops at this quality */
+    double top_quality_uhd;         /* 2160p rungs stop at this quality */
+    double banding_floor_bps;       /* 1080p AVC floor on flat content */
+    double banding_flat;            /* complexity below which the full floor applies */
+    double vbr_factor;              /* file bytes / (nominal bitrate x duration) */
+    double vbr_sigma;               /* per-segment size variation (lognormal sigma) */
+};
+
+#define CFG_DEVICE_MAX 16
+
+struct cfg_device_class {
+    char id[CFG_ID_MAX];
+    unsigned codecs;                /* bit (1 << enum codec): decodes */
+    int max_height;                 /* lines: 720, 1080, 2160... */
+};
+
+struct cfg_devices {
+    int nclasses;
+    struct cfg_device_class classes[CFG_DEVICE_MAX];
+    /* mix[r][k]: share of region r's sessions on class k (sums to 1);
+     * owned, nregions x CFG_DEVICE_MAX */
+    double (*mix)[CFG_DEVICE_MAX];
+    double default_mix[CFG_DEVICE_MAX]; /* regions not named in the mix */
+    double av1_capable;             /* < 0: as the classes say; else the share of
+                                       devices that decode AV1, whatever their class */
 };
 
 struct cfg_demand {
@@ -141,6 +189,7 @@ struct scenario {
     struct cfg_origin origin;
     struct cfg_catalog catalog;
     struct cfg_encoding encoding;
+    struct cfg_devices devices;
     struct cfg_demand demand;
     struct cfg_player player;
     enum steering_policy steering;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "models/demand.h"
+#include "models/encoding.h"
 #include "models/network.h"
 #include "sim/results.h"
 
@@ -69,6 +70,8 @@ void metrics_session_closed(struct world *w, uint32_t id, const char *outcome)
     m->switches += s->switches;
     m->bitrate_media += s->bitrate_media;
     m->fetched_us += (double)s->fetched;
+    m->quality_media += s->quality_media;
+    m->bytes_codec[s->codec] += s->bytes[TIER_EMBEDDED] + s->bytes[TIER_IX] + s->bytes[TIER_ORIGIN];
     if (!w->results)
         return;
     struct session_row row = {
@@ -84,6 +87,9 @@ void metrics_session_closed(struct world *w, uint32_t id, const char *outcome)
         .bytes_embedded = s->bytes[TIER_EMBEDDED],
         .bytes_ix = s->bytes[TIER_IX],
         .bytes_origin = s->bytes[TIER_ORIGIN],
+        .device = w->sc->devices.classes[s->device].id,
+        .codec = codec_names[s->codec],
+        .vmaf_mean = s->fetched > 0 ? s->quality_media / simtime_to_s(s->fetched) : NAN,
     };
     WRITE(results_session(w->results, &row, w->err));
 }
@@ -184,6 +190,38 @@ static double quantile(const float *v, size_t n, double p)
     return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
 }
 
+/* The encoding metrics: quality, bytes and storage by codec, and the
+ * catalog's saving against the fixed ladder. */
+static int metrics_encoding_summary(struct world *w)
+{
+    struct metrics *m = &w->m;
+    char name[64];
+    double played_s = m->fetched_us / 1e6;
+    WRITE(results_summary(w->results, "qoe.vmaf_mean", played_s > 0 ? m->quality_media / played_s
+                                                                    : NAN, w->err));
+    double storage[CODEC_COUNT] = {0}, all = 0;
+    for (int t = 0; t < w->ntitles; t++)
+        for (int k = 0; k < CODEC_COUNT; k++) {
+            size_t l = encoding_ladder_index((uint32_t)t, k);
+            for (int r = 0; r < w->enc->nrungs[l]; r++)
+                storage[k] += encoding_file_bytes(w->enc, (uint32_t)t, k, r, w->titles[t].duration);
+        }
+    for (int k = 0; k < CODEC_COUNT; k++) {
+        snprintf(name, sizeof name, "bytes.codec.%s", codec_names[k]);
+        WRITE(results_summary(w->results, name, m->bytes_codec[k], w->err));
+        snprintf(name, sizeof name, "storage.catalog_bytes.%s", codec_names[k]);
+        WRITE(results_summary(w->results, name, storage[k], w->err));
+        all += storage[k];
+    }
+    WRITE(results_summary(w->results, "storage.catalog_bytes", all, w->err));
+    struct enc_saving sv;
+    encoding_saving_vs_fixed(&w->sc->encoding, w->enc->complexity, w->ntitles, &sv);
+    WRITE(results_summary(w->results, "encoding.bits_saved_vs_fixed", sv.bits_saved, w->err));
+    WRITE(results_summary(w->results, "encoding.vmaf_fixed", sv.quality_fixed, w->err));
+    WRITE(results_summary(w->results, "encoding.vmaf_per_title", sv.quality_per_title, w->err));
+    return w->write_failed ? -1 : 0;
+}
+
 int metrics_finish(struct world *w)
 {
     struct metrics *m = &w->m;
@@ -222,7 +260,7 @@ int metrics_finish(struct world *w)
     };
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
         WRITE(results_summary(w->results, s[i].name, s[i].value, w->err));
-    return w->write_failed ? -1 : 0;
+    return metrics_encoding_summary(w);
 }
 
 int metrics_write_entities(struct world *w)
@@ -271,12 +309,20 @@ int metrics_write_entities(struct world *w)
     for (int t = 0; t < w->ntitles; t++) {
         const struct title *x = &w->titles[t];
         struct title_row row = { t, x->is_film ? "film" : "episode", simtime_to_s(x->duration),
-                                 x->popularity, x->size_bytes };
+                                 x->popularity, x->size_bytes, w->enc->complexity[t] };
         WRITE(results_title(out, &row, w->err));
     }
-    for (int k = 0; k < sc->encoding.nrungs; k++) {
-        struct rung_row row = { -1, k, sc->encoding.rung_bps[k] / 1e3 };
-        WRITE(results_rung(out, &row, w->err));
-    }
+    const struct encoding *e = w->enc;
+    for (int t = 0; t < w->ntitles && !w->write_failed; t++)
+        for (int k = 0; k < CODEC_COUNT; k++) {
+            size_t l = encoding_ladder_index((uint32_t)t, k);
+            for (int r = 0; r < e->nrungs[l]; r++) {
+                size_t i = encoding_first(e, (uint32_t)t, k) + (size_t)r;
+                double bps = encoding_bps(e, (uint32_t)t, k)[r];
+                struct rung_row row = { t, codec_names[k], r, bps / 1e3, e->width[i],
+                                        e->height[i], e->quality[i] };
+                WRITE(results_rung(out, &row, w->err));
+            }
+        }
     return w->write_failed ? -1 : 0;
 }

@@ -8,6 +8,12 @@
  * from the time the buffer would have run dry, so a rebuffer costs no
  * event of its own. The ABR rule (models/abr.h) picks each segment's rung.
  *
+ * Encoding (models/encoding.h, models/device.h): a session gets a device
+ * drawn from its region's mix, plays its title in the best codec the
+ * device decodes, and sees only the rungs up to its device's height; the
+ * ladder is shared by every session of the (title, codec). Segments take
+ * their size from their file (rung bitrate x a per-segment VBR multiplier).
+ *
  * Outcomes: "completed" (watched what it meant to), "running" (the run
  * ended first). Sessions already playing at the scenario's start ("warm")
  * have no startup time. */
@@ -18,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/device.h"
+#include "models/encoding.h"
 #include "models/network.h"
 #include "models/steering.h"
 #include "models/metrics.h"
@@ -172,13 +180,16 @@ void player_params_from_cfg(const struct cfg_player *c, struct abr_params *p)
     p->mpc_mu = c->mpc_mu > 0 ? c->mpc_mu : -1;
 }
 
-/* The one place a session's ladder comes from. For now every session has
- * the world's fixed ladder (scenario encoding.rung_bps); per-title ladders
- * replace this body. */
-static inline const struct abr_ladder *session_ladder(const struct world *w,
-                                                      const struct session *s)
+/* The one place a session's ladder comes from: its title's ladder in its
+ * codec (models/encoding.h), cut at its device's height (rung_cap), with
+ * each rung's quality for the title. The struct is the world's scratch,
+ * refilled per call: the run is single-threaded and no rule keeps the
+ * pointer past the call it was given to. */
+static inline const struct abr_ladder *session_ladder(struct world *w, const struct session *s)
 {
-    (void)s;
+    w->ladder = (struct abr_ladder){
+        s->rung_cap, encoding_bps(w->enc, s->title, s->codec),
+        w->enc->quality + encoding_first(w->enc, s->title, s->codec) };
     return &w->ladder;
 }
 
@@ -195,14 +206,36 @@ static simtime segment_media(const struct world *w, const struct session *s)
 /* The bytes of the session's next (or current) segment at its rung. */
 static double segment_bytes(const struct world *w, const struct session *s)
 {
-    return session_ladder(w, s)->bps[s->rung] / 8.0 * simtime_to_s(segment_media(w, s));
+    uint32_t seg = (uint32_t)(s->fetched / w->player_cfg.segment);
+    return encoding_segment_bytes(w->enc, s->title, s->codec, s->rung, seg,
+                                  segment_media(w, s));
+}
+
+/* The session's rung changed: remember its quality. A session keeps it
+ * in one byte (steps of 0.4 VMAF) so that the per-segment accounting does
+ * not read the title's quality array, a cache miss per segment that cost
+ * 15% of the segment rate on country.json; the array is read only when the
+ * rung changes. The rounding error of a session's mean is at most 0.2. */
+static void note_rung_quality(const struct world *w, struct session *s)
+{
+    float q = w->enc->quality[encoding_first(w->enc, s->title, s->codec) + s->rung];
+    s->rung_quality = (uint8_t)lrintf(q * 2.5f);
+}
+
+/* Quality x media of the current rung, for the session's mean. */
+static void account_quality(struct session *s, simtime media)
+{
+    s->quality_media += (float)(s->rung_quality * 0.4 * simtime_to_s(media));
 }
 
 static int start_download(struct world *w, uint32_t id)
 {
     struct session *s = &w->sessions[id];
-    choose(world_player(w), w->abr, &w->abr_params, session_ladder(w, s), s,
-                  w->engine->now);
+    int before = s->segments ? s->rung : -1;
+    choose(world_player(w), w->abr, &w->abr_params, session_ladder(w, s), s, w->engine->now);
+    assert(s->rung < s->rung_cap);
+    if (s->rung != before)
+        note_rung_quality(w, s);
     return network_start(w, id, segment_bytes(w, s));
 }
 
@@ -250,6 +283,13 @@ int player_open(struct world *w, int isp, const struct session_draw *d)
     s->flow = NONE;
     s->startup_at = -1;
     s->warm = (uint8_t)d->warm;
+    struct device_pick dev;
+    device_draw(w->sc, w->isps[isp].region, w->session_ids[id], &dev);
+    int codec = encoding_best_codec(w->enc, s->title, dev.codecs);
+    assert(codec >= 0);             /* every title has AVC; every device decodes it */
+    s->device = dev.cls;
+    s->codec = (uint8_t)codec;
+    s->rung_cap = (uint8_t)encoding_rung_cap(w->enc, s->title, codec, dev.max_height);
     w->abr->init(&s->abr, &w->abr_params, session_ladder(w, s));
     steering_route(w, isp, s->title, &s->tier, &s->res[0], &s->res[1]);
     if (d->warm) {
@@ -265,6 +305,8 @@ int player_open(struct world *w, int isp, const struct session_draw *d)
                                                               .media = segment_media(w, s),
                                                               .ladder = l });
         s->bitrate_media = l->bps[s->rung] / 1e3 * (double)s->buffer;
+        note_rung_quality(w, s);
+        account_quality(s, s->buffer);
         s->segments = 0;
         w->m.sessions_warm++;
     } else {
@@ -319,9 +361,11 @@ void player_on_download_done(void *ctx, const struct event *ev)
     double seg_bytes = segment_bytes(w, s);
     s->bytes[s->tier] += seg_bytes;
     w->m.segments++;
+    simtime media = segment_media(w, s);
     /* The flow model has no time to first bit: the whole download is transfer. */
     arrived(world_player(w), w->abr, &w->abr_params, session_ladder(w, s), s, now,
                    &(struct abr_sample){ .bits = seg_bytes * 8.0, .transfer = took });
+    account_quality(s, media);
     if (next_step(w, id) != 0)
         w->engine->failed = 1;
 }

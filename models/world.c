@@ -15,6 +15,7 @@
 #include "models/access.h"
 #include "models/catalog.h"
 #include "models/demand.h"
+#include "models/encoding.h"
 #include "models/metrics.h"
 #include "models/network.h"
 #include "models/placement.h"
@@ -105,7 +106,8 @@ struct world *world_create(const struct scenario *sc, struct engine *e,
     w->ladder = (struct abr_ladder){ sc->encoding.nrungs, sc->encoding.rung_bps, NULL };
     w->player_cfg = (struct player_cfg){ sc->player.segment, sc->player.buffer,
                                          sc->player.startup };
-    if (build_topology(w) != 0 || catalog_build(w) != 0 || placement_build(w) != 0
+    w->enc = encoding_create(&sc->encoding, sc->seed, sc->catalog.titles);
+    if (!w->enc || build_topology(w) != 0 || catalog_build(w) != 0 || placement_build(w) != 0
         || access_build(w) != 0) {
         error_set(err, "out of memory building the world");
         world_destroy(w);
@@ -162,6 +164,7 @@ void world_destroy(struct world *w)
     for (uint32_t o = 0; w->ocas && o < w->nocas; o++)
         free(w->ocas[o].holds);
     catalog_destroy(w);
+    encoding_destroy(w->enc);
     network_destroy(w);
     free(w->regions);
     free(w->isps);

@@ -20,6 +20,7 @@
 #include "sim/error.h"
 
 struct results;
+struct encoding;
 
 /* Event kinds. */
 enum {
@@ -118,6 +119,12 @@ struct session {
     uint32_t segments;
     uint16_t switches;
     uint16_t access_trace;          /* 1 + index into world.access_pool; 0: constant access_bps */
+    uint8_t device;                 /* devices.classes index */
+    uint8_t codec;                  /* enum codec of its ladder */
+    uint8_t rung_cap;               /* rungs its device shows: [0, rung_cap) */
+    uint8_t rung_quality;           /* the current rung's quality x 2.5, rounded
+                                       (models/player.c: why) */
+    float quality_media;            /* sum of quality x media seconds, for the mean */
     union abr_state abr;
 };
 
@@ -168,6 +175,8 @@ struct metrics {
     uint64_t sessions_started, sessions_warm, sessions_completed;
     uint64_t segments;
     double rebuffer_us, played_us, fetched_us, switches, bitrate_media;
+    double quality_media;               /* quality x media seconds, sessions closed */
+    double bytes_codec[CODEC_COUNT];    /* bytes delivered by codec */
     float *startup_s;                   /* non-warm sessions that played */
     size_t nstartup, startup_cap;
     simtime period_start;
@@ -204,8 +213,9 @@ struct world {
     int access_pool_n;
     const struct abr_rule *abr;
     struct abr_params abr_params;
-    struct abr_ladder ladder;       /* the fixed ladder (encoding.rung_bps) */
+    struct abr_ladder ladder;       /* scratch: the ladder of the session being served (player.c) */
     struct player_cfg player_cfg;
+    struct encoding *enc;           /* every title's ladders (models/encoding.h) */
     struct network net;
     struct metrics m;
     int write_failed;

@@ -12,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "sim/cmd_play.h"
+#include "sim/cmd_ladder.h"
 #include "sim/error.h"
 #include "sim/report.h"
 #include "sim/run.h"
@@ -250,6 +251,7 @@ static const struct command commands[] = {
     { "validate", cmd_validate, "check a scenario, print the resolved values", VALIDATE_USAGE },
     { "report", cmd_report, "print a run's summary (text, json, csv)", REPORT_USAGE },
     { "play", cmd_play, "play one session over one throughput trace", PLAY_USAGE },
+    { "ladder", cmd_ladder, "one title's convex hull and ladder (a teaching tool)", LADDER_USAGE },
     { "help", cmd_help, "help on a command", HELP_USAGE },
 };
 

@@ -65,7 +65,7 @@ static void fmt_sig(char *buf, size_t n, double v)
 }
 
 /* The text form of one metric: the number in buf, the unit in *unit. The
- * unit comes from the name: bytes.* and *_bytes in GB or TB (10^9, 10^12),
+ * unit comes from the name: bytes.*, storage.* and *_bytes in GB or TB (10^9, 10^12),
  * offload.* and *ratio as a percentage, *_s seconds, *_kbps, *_mbps,
  * *_gbps, *_bps as rates, *_per_hour per hour; anything else is a count,
  * shown as a whole number when it is one. */
@@ -82,7 +82,7 @@ static void fmt_metric(const struct metric *m, char *buf, size_t n, const char *
         snprintf(buf, n, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
         return;
     }
-    if (starts_with(name, "bytes.") || ends_with(name, "_bytes")) {
+    if (starts_with(name, "bytes.") || ends_with(name, "_bytes") || starts_with(name, "storage.")) {
         if (fabs(v) >= 1e12) {
             v /= 1e12;
             *unit = "TB";

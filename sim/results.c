@@ -63,7 +63,7 @@
 #define RESULTS_PAGE_SIZE 16384
 #endif
 
-#define MAX_COLS 20
+#define MAX_COLS 24
 
 struct col { const char *name, *type; };
 
@@ -101,16 +101,18 @@ static const struct table tables[T_COUNT] = {
         {"site", "INTEGER"}, {"capacity_bps", "REAL"} } },
     [T_TITLES] = { "titles", "id", {
         {"id", "INTEGER"}, {"kind", "TEXT"}, {"duration_s", "REAL"},
-        {"popularity", "REAL"}, {"size_bytes", "REAL"} } },
-    [T_RUNGS] = { "rungs", "title, rung", {
-        {"title", "INTEGER"}, {"rung", "INTEGER"}, {"bitrate_kbps", "REAL"} } },
+        {"popularity", "REAL"}, {"size_bytes", "REAL"}, {"complexity", "REAL"} } },
+    [T_RUNGS] = { "rungs", "title, codec, rung", {
+        {"title", "INTEGER"}, {"codec", "TEXT"}, {"rung", "INTEGER"}, {"bitrate_kbps", "REAL"},
+        {"width", "INTEGER"}, {"height", "INTEGER"}, {"quality", "REAL"} } },
     [T_SESSIONS] = { "sessions", "id", {
         {"id", "INTEGER"}, {"region", "INTEGER"}, {"isp", "INTEGER"}, {"title", "INTEGER"},
         {"warm", "INTEGER"}, {"start_s", "REAL"}, {"end_s", "REAL"}, {"outcome", "TEXT"},
         {"watch_s", "REAL"}, {"startup_s", "REAL"}, {"rebuffer_s", "REAL"},
         {"rebuffer_count", "INTEGER"}, {"bitrate_mean_kbps", "REAL"},
         {"switches", "INTEGER"}, {"segments", "INTEGER"}, {"bytes_embedded", "REAL"},
-        {"bytes_ix", "REAL"}, {"bytes_origin", "REAL"} } },
+        {"bytes_ix", "REAL"}, {"bytes_origin", "REAL"}, {"device", "TEXT"},
+        {"codec", "TEXT"}, {"vmaf_mean", "REAL"} } },
     [T_OCA_TS] = { "oca_ts", "t_s, oca", {
         {"t_s", "REAL"}, {"oca", "INTEGER"}, {"bytes", "REAL"}, {"egress_bps", "REAL"},
         {"utilization", "REAL"}, {"flows", "INTEGER"} } },
@@ -296,6 +298,14 @@ static int check_marker(sqlite3 *db, const char *path, struct error *err)
     }
     if (version < 1) {
         fail_file(err, path, "has an unknown schema version %" PRId64, version);
+        return -1;
+    }
+    if (version < RESULTS_SCHEMA_VERSION) {
+        /* No migration yet: version 2 rekeyed rungs and added session
+         * columns, which old rows cannot fill. */
+        fail_file(err, path, "written by an older lastmile (schema version %" PRId64
+                  "; this build writes %d and does not migrate); use a new file",
+                  version, RESULTS_SCHEMA_VERSION);
         return -1;
     }
     return MARK_OURS;
@@ -617,6 +627,7 @@ int results_title(struct results *r, const struct title_row *x, struct error *er
     rc |= bind_real(s, 4, x->duration_s);
     rc |= bind_real(s, 5, x->popularity);
     rc |= bind_real(s, 6, x->size_bytes);
+    rc |= bind_real(s, 7, x->complexity);
     return write_row(r, s, rc, "titles", err);
 }
 
@@ -626,8 +637,12 @@ int results_rung(struct results *r, const struct rung_row *x, struct error *err)
     if (!s)
         return -1;
     int rc = bind_int(s, 2, x->title);
-    rc |= bind_int(s, 3, x->rung);
-    rc |= bind_real(s, 4, x->bitrate_kbps);
+    rc |= bind_text(s, 3, x->codec);
+    rc |= bind_int(s, 4, x->rung);
+    rc |= bind_real(s, 5, x->bitrate_kbps);
+    rc |= bind_int(s, 6, x->width);
+    rc |= bind_int(s, 7, x->height);
+    rc |= bind_real(s, 8, x->quality);
     return write_row(r, s, rc, "rungs", err);
 }
 
@@ -654,6 +669,9 @@ int results_session(struct results *r, const struct session_row *x, struct error
     rc |= bind_real(s, 17, x->bytes_embedded);
     rc |= bind_real(s, 18, x->bytes_ix);
     rc |= bind_real(s, 19, x->bytes_origin);
+    rc |= bind_text(s, 20, x->device);
+    rc |= bind_text(s, 21, x->codec);
+    rc |= bind_real(s, 22, x->vmaf_mean);
     return write_row(r, s, rc, "sessions", err);
 }
 

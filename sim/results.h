@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "sim/error.h"
 
-#define RESULTS_SCHEMA_VERSION 1
+#define RESULTS_SCHEMA_VERSION 2
 
 struct results;
 
@@ -49,8 +49,15 @@ struct link_row {
     int id; const char *name; const char *kind;   /* "peering", "transit", "origin" */
     int isp; int site; double capacity_bps;       /* -1 where not applicable */
 };
-struct title_row { int id; const char *kind; double duration_s; double popularity; double size_bytes; };
-struct rung_row { int title; int rung; double bitrate_kbps; };  /* title -1: the fixed ladder */
+struct title_row {
+    int id; const char *kind; double duration_s; double popularity; double size_bytes;
+    double complexity;              /* encoding complexity c (models/encoding.c) */
+};
+/* One file's rung: (title, codec, rung) with its encode and quality. */
+struct rung_row {
+    int title; const char *codec; int rung; double bitrate_kbps;
+    int width, height; double quality;
+};
 
 struct session_row {
     int64_t id;
@@ -64,6 +71,9 @@ struct session_row {
     double bitrate_mean_kbps;       /* time-weighted over played segments */
     int switches; int segments;
     double bytes_embedded, bytes_ix, bytes_origin;
+    const char *device;             /* devices.classes id */
+    const char *codec;              /* "avc", "hevc", "av1" */
+    double vmaf_mean;               /* quality, weighted by media fetched; NAN when none */
 };
 
 struct oca_ts_row { double t_s; int oca; double bytes; double egress_bps; double utilization; int flows; };

@@ -19,6 +19,8 @@ enum rng_kind {
     RNG_CATALOG = 3,    /* id 0: title kinds and durations */
     RNG_WARM = 4,       /* per ISP: sessions already playing at the start */
     RNG_ACCESS = 5,     /* per ISP: the pre-drawn Markov access realizations */
+    RNG_ENCODING = 6,   /* per title: complexity (counter-based, rng_hash_unit) */
+    RNG_DEVICE = 7,     /* per session id: device class and AV1 support (counter-based) */
     RNG_TEST = 1000     /* tests and benchmarks */
 };
 

@@ -38,7 +38,7 @@
 
 const char *const scenario_access_models[] = { "lognormal", "markov", "traces", NULL };
 const char *const scenario_popularity_models[] = { "zipf", NULL };
-const char *const scenario_ladders[] = { "fixed", NULL };
+const char *const scenario_ladders[] = { "per-title", "fixed", NULL };
 const char *const scenario_abr_rules[] = { "throughput", "rules", "bba", "bola", "robustmpc", NULL };
 const char *const scenario_abr_estimators[] = { "harmonic", "mean", "ewma", NULL };
 const char *const scenario_steering_policies[] = { "nearest", NULL };
@@ -362,7 +362,6 @@ static int rd_sections(struct sr *l, const cJSON *root, struct scenario *s)
     static const char *const catalog_keys[] = { "titles", "popularity", "episode_share",
                                                 "episode_duration", "film_duration", NULL };
     static const char *const popularity_keys[] = { "model", "alpha", NULL };
-    static const char *const encoding_keys[] = { "ladder", NULL };
     static const char *const demand_keys[] = { "watch_median", "watch_sigma", "warm_start", NULL };
     static const char *const player_keys[] = { "segment", "buffer", "startup", "abr",
                                                "abr_window", "abr_safety",
@@ -403,16 +402,11 @@ static int rd_sections(struct sr *l, const cJSON *root, struct scenario *s)
         return -1;
     sr_pop(l, m);
 
-    if (sr_object(l, root, "encoding", encoding_keys, &o))
+    if (scenario_read_encoding(l, root, s))
         return -1;
-    m = sr_push_key(l, "encoding");
-    if (sr_enum(l, o, "ladder", scenario_ladders, &e))
-        return -1;
-    s->encoding.ladder = (enum ladder_kind)e;
     s->encoding.nrungs = (int)(sizeof fixed_ladder_kbps / sizeof fixed_ladder_kbps[0]);
     for (int i = 0; i < s->encoding.nrungs; i++)
         s->encoding.rung_bps[i] = fixed_ladder_kbps[i] * 1000;
-    sr_pop(l, m);
 
     struct cfg_demand *d = &s->demand;
     if (sr_object(l, root, "demand", demand_keys, &o))
@@ -517,8 +511,8 @@ static int rd_top(struct sr *l, const cJSON *root, struct scenario *s)
 {
     static const char *const keys[] = {
         "name", "description", "start", "duration", "seed", "sample", "regions", "isps", "sites",
-        "origin", "catalog", "encoding", "demand", "player", "steering", "placement", "network",
-        "metrics", NULL,
+        "origin", "catalog", "encoding", "devices", "demand", "player", "steering", "placement",
+        "network", "metrics", NULL,
     };
     if (sr_known_keys(l, root, keys))
         return -1;
@@ -568,7 +562,9 @@ static int rd_top(struct sr *l, const cJSON *root, struct scenario *s)
     if (rd_regions(l, root, s) || rd_isps(l, root, s) || rd_sites(l, root, s)
         || rd_peering(l, root, s))
         return -1;
-    return rd_sections(l, root, s);
+    if (rd_sections(l, root, s) || scenario_read_devices(l, root, s))
+        return -1;
+    return 0;
 }
 
 /* ---- loading ---- */
@@ -754,6 +750,7 @@ void scenario_free(struct scenario *s)
     free(s->regions);
     free(s->isps);
     free(s->sites);
+    free(s->devices.mix);
     free(s->resolved_json);
     memset(s, 0, sizeof *s);
 }

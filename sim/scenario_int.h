@@ -34,6 +34,16 @@ int scenario_apply_set(cJSON *root, const char *set, struct error *err);
  * memory. */
 char *scenario_resolve_json(const struct scenario *s);
 
+/* ---- scenario_encoding.c: the "encoding" and "devices" sections ---- */
+
+struct sr;
+struct jsonw;
+int scenario_read_encoding(struct sr *l, const cJSON *root, struct scenario *s);
+/* After the regions: a mix is keyed by region id. */
+int scenario_read_devices(struct sr *l, const cJSON *root, struct scenario *s);
+void scenario_resolve_encoding(struct jsonw *w, const struct scenario *s);
+void scenario_resolve_devices(struct jsonw *w, const struct scenario *s);
+
 /* ---- scenario_read.c: typed readers that track the JSON path ---- */
 
 struct idref {

@@ -143,9 +143,8 @@ char *scenario_resolve_json(const struct scenario *s)
     duration(&w, "film_duration", c->film_duration);
     jsonw_end_object(&w);
 
-    jsonw_begin_object(&w, "encoding");
-    jsonw_string(&w, "ladder", scenario_ladders[s->encoding.ladder]);
-    jsonw_end_object(&w);
+    scenario_resolve_encoding(&w, s);
+    scenario_resolve_devices(&w, s);
 
     jsonw_begin_object(&w, "demand");
     duration(&w, "watch_median", s->demand.watch_median);

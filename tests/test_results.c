@@ -21,6 +21,9 @@
 #include "tests/helpers.h"
 
 /* The number of rows write_run puts in each table. */
+/* Rungs of the test run: titles 0 and 1, two rungs each. */
+static inline int i_title(int k) { return k / 2; }
+
 static const struct { const char *table; int rows; } expected_rows[] = {
     {"runs", 1}, {"regions", 2}, {"isps", 3}, {"sites", 2}, {"ocas", 3}, {"links", 2},
     {"titles", 3}, {"rungs", 4}, {"sessions", 5}, {"oca_ts", 6}, {"link_ts", 4},
@@ -66,11 +69,13 @@ static uint64_t write_run(struct results *r, const struct variant *v, int64_t *r
     OK(results_link(r, &l0, &err));
     OK(results_link(r, &l1, &err));
     for (int i = 0; i < 3; i++) {
-        struct title_row row = { i, i ? "episode" : "film", 2700.0 + i, 0.1 / (i + 1), 3e9 };
+        struct title_row row = { i, i ? "episode" : "film", 2700.0 + i, 0.1 / (i + 1), 3e9,
+                                 0.3 + i };
         OK(results_title(r, &row, &err));
     }
     for (int k = 0; k < 4; k++) {
-        struct rung_row row = { -1, k, 235.0 * (1 << k) };
+        struct rung_row row = { i_title(k), "avc", k, 235.0 * (1 << k), 320 << k, 240 << k,
+                                40.0 + 10 * k };
         OK(results_rung(r, &row, &err));
     }
     for (int j = 0; j < 5; j++) {
@@ -81,6 +86,8 @@ static uint64_t write_run(struct results *r, const struct variant *v, int64_t *r
             .watch_s = 600, .startup_s = i == 0 ? NAN : 0.8 + 0.1 * i, .rebuffer_s = 0.25 * i,
             .rebuffer_count = i / 2, .bitrate_mean_kbps = 2500 + i, .switches = i, .segments = 150,
             .bytes_embedded = 4e8, .bytes_ix = 5e7 + (i == 3 ? v->bump : 0), .bytes_origin = 0,
+            .device = i % 2 ? "tv-4k" : "phone", .codec = i % 2 ? "av1" : "avc",
+            .vmaf_mean = i == 4 ? NAN : 90 + i,
         };
         OK(results_session(r, &row, &err));
     }
@@ -261,7 +268,10 @@ Test(results, schema_is_marked_versioned_and_keyed)
     cr_assert_eq(query(db, "SELECT group_concat(name, ',') = 'run_id,id,region,isp,title,warm,"
                            "start_s,end_s,outcome,watch_s,startup_s,rebuffer_s,rebuffer_count,"
                            "bitrate_mean_kbps,switches,segments,bytes_embedded,bytes_ix,"
-                           "bytes_origin' FROM pragma_table_info('sessions')"), 1);
+                           "bytes_origin,device,codec,vmaf_mean' FROM pragma_table_info('sessions')"), 1);
+    cr_assert_eq(query(db, "SELECT group_concat(name || ':' || pk, ',') = "
+                           "'run_id:1,title:2,codec:3,rung:4,bitrate_kbps:0,width:0,height:0,"
+                           "quality:0' FROM pragma_table_info('rungs')"), 1);
     cr_assert_eq(query(db, "SELECT group_concat(name || ':' || pk, ',') = "
                            "'run_id:1,t_s:2,tier:3,bytes:0,gbps:0' FROM pragma_table_info('tier_ts')"), 1);
     sqlite3_close(db);

@@ -93,7 +93,13 @@ Test(scenario, minimal_loads_with_every_default)
     cr_assert_eq(s.catalog.episode_share, 0.7);
     cr_assert_eq(s.catalog.episode_duration, 45 * SIM_US_PER_MIN);
     cr_assert_eq(s.catalog.film_duration, 110 * SIM_US_PER_MIN);
-    cr_assert_eq(s.encoding.ladder, LADDER_FIXED);
+    /* Per-title ladders in three codecs and five device classes by default;
+     * rung_bps stays the fixed ladder, the baseline. */
+    cr_assert_eq(s.encoding.ladder, LADDER_PER_TITLE);
+    cr_assert_eq(s.encoding.codecs, 7u);
+    cr_assert_eq(s.devices.nclasses, 5);
+    cr_assert_str_eq(s.devices.classes[0].id, "tv-4k");
+    cr_assert_eq(s.devices.av1_capable, -1);
     cr_assert_eq(s.encoding.nrungs, 10);
     cr_assert_eq(s.encoding.rung_bps[0], 235e3);
     cr_assert_eq(s.encoding.rung_bps[9], 5800e3);
@@ -287,6 +293,13 @@ static void assert_same(const struct scenario *a, const struct scenario *b)
     cr_assert_eq(memcmp(&a->catalog, &b->catalog, sizeof a->catalog), 0);
     cr_assert_eq(memcmp(&a->encoding, &b->encoding, sizeof a->encoding), 0);
     cr_assert_eq(memcmp(&a->demand, &b->demand, sizeof a->demand), 0);
+    cr_assert_eq(a->devices.nclasses, b->devices.nclasses);
+    cr_assert_eq(memcmp(a->devices.classes, b->devices.classes, sizeof a->devices.classes), 0);
+    cr_assert_eq(memcmp(a->devices.default_mix, b->devices.default_mix,
+                        sizeof a->devices.default_mix), 0);
+    for (int r = 0; r < a->nregions; r++)
+        cr_assert_eq(memcmp(a->devices.mix[r], b->devices.mix[r], sizeof a->devices.mix[r]), 0);
+    cr_assert_eq(a->devices.av1_capable, b->devices.av1_capable);
     cr_assert_eq(memcmp(&a->player, &b->player, sizeof a->player), 0);
     cr_assert_eq(a->steering, b->steering);
     cr_assert_eq(a->placement, b->placement);
@@ -338,7 +351,8 @@ Test(scenario, resolved_json_prints_every_key_in_a_fixed_order)
     const char *order[] = { "\"name\"", "\"description\"", "\"start\"", "\"duration\"", "\"seed\"",
                             "\"sample\"", "\"regions\"", "\"diurnal\"", "\"isps\"", "\"access\"",
                             "\"peering\"", "\"transit\"", "\"sites\"", "\"ocas\"", "\"origin\"",
-                            "\"catalog\"", "\"popularity\"", "\"encoding\"", "\"demand\"",
+                            "\"catalog\"", "\"popularity\"", "\"encoding\"", "\"devices\"",
+                            "\"demand\"",
                             "\"player\"", "\"abr_safety\"", "\"steering\"", "\"placement\"",
                             "\"network\"", "\"share_period\"", "\"metrics\"", "\"period\"" };
     const char *at = s.resolved_json;
@@ -570,4 +584,17 @@ Test(scenario, every_bad_case_fails_with_its_message)
     }
     cr_assert_geq(n, 20, "only %d bad cases", n);
     cr_assert_eq(good, n, "%d of %d bad cases misbehave", n - good, n);
+}
+
+Test(scenario, encoding_and_devices_round_trip)
+{
+    round_trip("scenarios/per-title-vs-fixed.json", NULL, 0);
+    round_trip("scenarios/av1-rollout.json", NULL, 0);
+    const char *sets[] = {
+        "encoding.ladder=fixed",
+        "encoding.bits_factor.av1=0.67",
+        "devices.mix.r1={\"tv-4k\": 0.25, \"phone\": 0.75}",
+        "devices.av1_capable=0.3",
+    };
+    round_trip("scenarios/minimal.json", sets, (int)(sizeof sets / sizeof sets[0]));
 }
