@@ -163,7 +163,59 @@ struct cfg_player {
     double mpc_lambda, mpc_mu;      /* mu 0: the top rung's utility */
 };
 
-enum steering_policy { STEERING_NEAREST = 0 };
+/* Steering policies (models/steer_*.c); the first is the default. */
+enum steering_policy { STEERING_NEAREST_HEALTHY = 0, STEERING_NEAREST, STEERING_LEAST_LOADED };
+
+/* The control plane (models/control_plane.c): health reports, ranked lists,
+ * the QoE drain, its own request capacity, the client's failover timeout. */
+struct cfg_steering {
+    simtime health_period;          /* OCAs report this often */
+    double overload;                /* utilization above which an OCA or link is moved down */
+    simtime timeout;                /* client: no bytes this long = the URL failed */
+    int drain;                      /* 1: QoE drain on */
+    simtime drain_window;           /* telemetry aggregated over this */
+    double drain_min_bps;           /* mean download throughput below it drains */
+    double drain_max_stalled;       /* fraction of downloads ending stalled above it drains */
+    int drain_min_samples;          /* downloads in a window before judging */
+    simtime drain_hold;             /* a drained cluster stays drained at least this */
+};
+
+struct cfg_control_plane {
+    double capacity;                /* play requests answered per second; 0: unlimited */
+    simtime timeout;                /* a request not answered by then fails */
+};
+
+struct cfg_cdn {
+    int enabled;                    /* a third-party CDN after the origin */
+    double capacity_bps;
+};
+
+struct cfg_cost {
+    double transit_per_gb;          /* USD per GB (1e9 bytes) over transit */
+    double transit_per_mbps95;      /* USD per Mbps of 95th percentile per billing period */
+    double cdn_per_gb;
+    double cdn_per_mbps95;
+    simtime sample;                 /* 95th-percentile sample interval */
+    simtime billing_period;
+};
+
+enum fault_kind {
+    FAULT_OCA_DOWN = 0, FAULT_OCA_DEGRADE, FAULT_OCA_LEAK, FAULT_SITE_DOWN, FAULT_LINK_DOWN,
+    FAULT_LINK_DEGRADE, FAULT_ORIGIN_DOWN, FAULT_CONTROL_PLANE_DOWN, FAULT_REGION_EVACUATION,
+    FAULT_KIND_COUNT
+};
+
+struct cfg_fault {
+    enum fault_kind kind;
+    simtime at;                     /* from the scenario's start */
+    simtime length;                 /* "for" */
+    int target;                     /* OCA, site, link (world link id), region; -1 none */
+    char target_id[2 * CFG_ID_MAX + 8];
+    double factor;                  /* degrade: capacity x factor */
+    simtime leak_half_life;         /* leak: full-load time that halves the egress */
+    double leak_floor;              /* leak: the egress never falls below floor x nominal */
+    int to_site;                    /* evacuation: the IX site that takes the region */
+};
 enum placement_policy { PLACEMENT_STATIC = 0 };
 
 struct cfg_network {
@@ -193,6 +245,12 @@ struct scenario {
     struct cfg_demand demand;
     struct cfg_player player;
     enum steering_policy steering;
+    struct cfg_steering steer;
+    struct cfg_control_plane control_plane;
+    struct cfg_cdn cdn;
+    struct cfg_cost cost;
+    int nfaults;
+    struct cfg_fault *faults;       /* owned */
     enum placement_policy placement;
     struct cfg_network network;
     struct cfg_metrics metrics;

@@ -10,8 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/control_plane.h"
+#include "models/cost.h"
 #include "models/demand.h"
 #include "models/encoding.h"
+#include "models/failover.h"
+#include "models/fault.h"
 #include "models/network.h"
 #include "sim/results.h"
 
@@ -55,10 +59,13 @@ void metrics_session_closed(struct world *w, uint32_t id, const char *outcome)
     region_touch(w, r, now);
     w->regions[r].active--;
 
+    failover_session_closing(w, id);
     struct metrics *m = &w->m;
     int completed = strcmp(outcome, "completed") == 0;
     if (completed)
         m->sessions_completed++;
+    else if (strcmp(outcome, "failed") == 0)
+        m->sessions_failed++;
     double startup = NAN;
     if (!s->warm && s->startup_at >= 0) {
         startup = simtime_to_s(s->startup_at - s->start);
@@ -71,7 +78,6 @@ void metrics_session_closed(struct world *w, uint32_t id, const char *outcome)
     m->bitrate_media += s->bitrate_media;
     m->fetched_us += (double)s->fetched;
     m->quality_media += s->quality_media;
-    m->bytes_codec[s->codec] += s->bytes[TIER_EMBEDDED] + s->bytes[TIER_IX] + s->bytes[TIER_ORIGIN];
     if (!w->results)
         return;
     struct session_row row = {
@@ -90,6 +96,8 @@ void metrics_session_closed(struct world *w, uint32_t id, const char *outcome)
         .device = w->sc->devices.classes[s->device].id,
         .codec = codec_names[s->codec],
         .vmaf_mean = s->fetched > 0 ? s->quality_media / simtime_to_s(s->fetched) : NAN,
+        .bytes_cdn = s->bytes[TIER_CDN],
+        .failovers = s->failovers,
     };
     WRITE(results_session(w->results, &row, w->err));
 }
@@ -234,12 +242,23 @@ int metrics_finish(struct world *w)
         total += m->bytes_tier[k];
     double share = total > 0 ? 1 / total : 0;
     double watched_h = (m->played_us) / 3600e6;
+    double transit_usd, cdn_usd, peak_peering, transit_bytes = 0;
+    cost_totals(w, &transit_usd, &cdn_usd, &peak_peering);
+    for (int i = 0; i < w->nisps; i++)
+        transit_bytes += w->net.res[w->isps[i].transit_link].bytes_total;
     struct { const char *name; double value; } s[] = {
         { "bytes.embedded", m->bytes_tier[TIER_EMBEDDED] },
         { "bytes.ix", m->bytes_tier[TIER_IX] },
         { "bytes.origin", m->bytes_tier[TIER_ORIGIN] },
         { "bytes.total", total },
-        { "bytes.transit", m->bytes_tier[TIER_ORIGIN] },
+        { "bytes.transit", transit_bytes },
+        { "bytes.cdn", m->bytes_tier[TIER_CDN] },
+        { "cost.transit_usd", transit_usd / w->sc->sample },
+        { "cost.cdn_usd", cdn_usd / w->sc->sample },
+        { "offload.cdn", m->bytes_tier[TIER_CDN] * share },
+        { "peak.peering_utilization", peak_peering },
+        { "sessions.failovers", (double)m->failovers },
+        { "sessions.play_timeouts", (double)w->cp->plays_timed_out },
         { "offload.embedded", m->bytes_tier[TIER_EMBEDDED] * share },
         { "offload.ix", m->bytes_tier[TIER_IX] * share },
         { "offload.origin", m->bytes_tier[TIER_ORIGIN] * share },
@@ -252,7 +271,7 @@ int metrics_finish(struct world *w)
         { "qoe.startup_p95_s", quantile(m->startup_s, m->nstartup, 0.95) },
         { "qoe.switches_per_hour", watched_h > 0 ? m->switches / watched_h : NAN },
         { "sessions.completed", (double)m->sessions_completed },
-        { "sessions.failed", 0 },
+        { "sessions.failed", (double)m->sessions_failed },
         { "sessions.started", (double)m->sessions_started },
         { "sessions.warm", (double)m->sessions_warm },
         { "sim.events", (double)w->engine->events },
@@ -260,6 +279,7 @@ int metrics_finish(struct world *w)
     };
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
         WRITE(results_summary(w->results, s[i].name, s[i].value, w->err));
+    WRITE(fault_write(w));
     return metrics_encoding_summary(w);
 }
 
@@ -306,6 +326,10 @@ int metrics_write_entities(struct world *w)
                                     name, "peering", i, p->ix_site, p->capacity_bps };
             WRITE(results_link(out, &row, w->err));
         }
+    if (sc->cdn.enabled) {
+        struct link_row row = { (int)w->nlinks, "cdn", "cdn", -1, -1, sc->cdn.capacity_bps };
+        WRITE(results_link(out, &row, w->err));
+    }
     for (int t = 0; t < w->ntitles; t++) {
         const struct title *x = &w->titles[t];
         struct title_row row = { t, x->is_film ? "film" : "episode", simtime_to_s(x->duration),

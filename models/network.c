@@ -13,7 +13,7 @@
 #include "models/access.h"
 #include "models/fairshare.h"
 
-const char *const tier_name[TIER_COUNT] = { "embedded", "ix", "origin" };
+const char *const tier_name[TIER_COUNT] = { "embedded", "ix", "origin", "cdn" };
 
 static int grow_flows(struct network *n)
 {

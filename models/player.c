@@ -15,7 +15,8 @@
  * their size from their file (rung bitrate x a per-segment VBR multiplier).
  *
  * Outcomes: "completed" (watched what it meant to), "running" (the run
- * ended first). Sessions already playing at the scenario's start ("warm")
+ * ended first), "failed" (no URL of its list delivered, or its play was
+ * never answered: models/failover.c). Sessions already playing at the scenario's start ("warm")
  * have no startup time. */
 #include "models/player.h"
 
@@ -26,8 +27,8 @@
 
 #include "models/device.h"
 #include "models/encoding.h"
+#include "models/failover.h"
 #include "models/network.h"
-#include "models/steering.h"
 #include "models/metrics.h"
 
 static int grow_sessions(struct world *w)
@@ -236,7 +237,7 @@ static int start_download(struct world *w, uint32_t id)
     assert(s->rung < s->rung_cap);
     if (s->rung != before)
         note_rung_quality(w, s);
-    return network_start(w, id, segment_bytes(w, s));
+    return failover_download(w, id, segment_bytes(w, s));
 }
 
 /* Decides what a session does after its buffer changed: fetch the next
@@ -291,7 +292,7 @@ int player_open(struct world *w, int isp, const struct session_draw *d)
     s->codec = (uint8_t)codec;
     s->rung_cap = (uint8_t)encoding_rung_cap(w->enc, s->title, codec, dev.max_height);
     w->abr->init(&s->abr, &w->abr_params, session_ladder(w, s));
-    steering_route(w, isp, s->title, &s->tier, &s->res[0], &s->res[1]);
+    failover_session_opened(s);
     if (d->warm) {
         /* Playing already: some media buffered and a throughput history. */
         s->phase = PH_PLAYING;
@@ -314,6 +315,8 @@ int player_open(struct world *w, int isp, const struct session_draw *d)
         w->m.sessions_started++;
     }
     metrics_session_opened(w, isp, d->warm);
+    if (!d->warm && failover_play(w, id))
+        return 0;               /* the control plane answers later, or never */
     return next_step(w, id);
 }
 
@@ -359,7 +362,8 @@ void player_on_download_done(void *ctx, const struct event *ev)
     assert(s->flow == (uint32_t)(ev->payload >> 32));
     simtime took = network_finish(w, s->flow);
     double seg_bytes = segment_bytes(w, s);
-    s->bytes[s->tier] += seg_bytes;
+    failover_download_done(w, id, seg_bytes, took);
+    player_credit(w, s, seg_bytes);
     w->m.segments++;
     simtime media = segment_media(w, s);
     /* The flow model has no time to first bit: the whole download is transfer. */
@@ -415,10 +419,23 @@ int player_close_all(struct world *w)
             /* The download in flight: its bytes so far stay counted; the
              * flow is released without the rest. */
             double cut = network_cut(w, s->flow);
-            s->bytes[s->tier] += segment_bytes(w, s) - cut;
+            player_credit(w, s, segment_bytes(w, s) - cut);
             w->m.bytes_cut += cut;
         }
         close_session(w, id, "running");
     }
     return w->write_failed ? -1 : 0;
+}
+
+/* ---- hooks for the control plane and failover (models/failover.c) ---- */
+
+double player_segment_bytes(const struct world *w, uint32_t id)
+{
+    return segment_bytes(w, &w->sessions[id]);
+}
+
+void player_fail(struct world *w, uint32_t id)
+{
+    drain(&w->sessions[id], w->engine->now);
+    close_session(w, id, "failed");
 }

@@ -45,7 +45,19 @@ void player_arrived(const struct player_cfg *c, const struct abr_rule *rule,
                     struct session *s, simtime now, const struct abr_sample *d);
 /* The rules' parameters from the scenario's player section. */
 void player_params_from_cfg(const struct cfg_player *c, struct abr_params *p);
+/* Hooks for models/failover.c: the bytes of the segment in hand; close
+ * the session with outcome "failed" (player_drain brings a buffer to now). */
+double player_segment_bytes(const struct world *w, uint32_t id);
+void player_fail(struct world *w, uint32_t id);
 /* Closes every live session at the run's end (outcome "running"). */
 int player_close_all(struct world *w);
+/* Credits bytes delivered to a session: its row's tier total (a float) and
+ * the run's total of its codec (a double, so bytes.codec.* add up to the
+ * tiers' exact totals). */
+static inline void player_credit(struct world *w, struct session *s, double bytes)
+{
+    s->bytes[s->tier] += (float)bytes;
+    w->m.bytes_codec[s->codec] += bytes;
+}
 
 #endif

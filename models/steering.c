@@ -1,12 +1,36 @@
-/* models/steering.c: steering v1, nearest first.
+/* models/steering.c: the registry of steering policies and what they share
+ * (rendezvous hashing inside a cluster, the stable ordering by class).
  *
  * The preference order is Open Connect's published one (DOMAIN.md §2):
- * embedded, then peering (IX), then the origin. v1 has no health reports:
- * every OCA is up, so the first OCA in order that holds the file serves it. */
+ * embedded, then peering (IX), then the origin; a third-party CDN comes
+ * last. The list is built by models/control_plane.c; a policy orders it. */
 #include "models/steering.h"
 
-#include "models/placement.h"
+#include <string.h>
+
 #include "sim/rng.h"
+
+extern const struct steer_policy steer_nearest, steer_nearest_healthy, steer_least_loaded;
+
+/* Indexed by enum steering_policy; names match scenario_steering_policies. */
+static const struct steer_policy *const policies[] = {
+    [STEERING_NEAREST_HEALTHY] = &steer_nearest_healthy,
+    [STEERING_NEAREST] = &steer_nearest,
+    [STEERING_LEAST_LOADED] = &steer_least_loaded,
+};
+
+const struct steer_policy *steering_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof policies / sizeof policies[0]; i++)
+        if (strcmp(policies[i]->name, name) == 0)
+            return policies[i];
+    return NULL;
+}
+
+const struct steer_policy *steering_policy(enum steering_policy p)
+{
+    return policies[p];
+}
 
 uint64_t steering_hrw(uint32_t title, uint32_t oca)
 {
@@ -29,49 +53,28 @@ void steering_rank(const struct world *w, int site, uint32_t title, uint32_t *ou
     }
 }
 
-/* The first OCA of the site in HRW order that holds the title, or NONE. */
-static uint32_t site_pick(const struct world *w, int site, uint32_t title)
+void steering_stable_sort(struct steer_list *l, const double *key)
 {
-    const struct site *s = &w->sites[site];
-    uint32_t best = NONE;
-    uint64_t best_score = 0;
-    for (uint32_t i = 0; i < s->noca; i++) {
-        uint32_t o = s->first_oca + i;
-        if (!oca_holds(w, o, title))
-            continue;
-        uint64_t score = steering_hrw(title, o);
-        if (best == NONE || score > best_score) {
-            best = o;
-            best_score = score;
+    double k[STEER_LIST_MAX];
+    memcpy(k, key, (size_t)l->n * sizeof *k);
+    /* Insertion sort: stable, and lists are short. */
+    for (int i = 1; i < l->n; i++) {
+        struct steer_entry e = l->e[i];
+        double x = k[i];
+        int j = i;
+        while (j > 0 && k[j - 1] > x) {
+            l->e[j] = l->e[j - 1];
+            k[j] = k[j - 1];
+            j--;
         }
+        l->e[j] = e;
+        k[j] = x;
     }
-    return best;
 }
 
-void steering_route(const struct world *w, int isp, uint32_t title,
-                    uint8_t *tier, uint32_t *res0, uint32_t *res1)
+int steering_class(const struct steer_entry *e)
 {
-    const struct isp *ip = &w->isps[isp];
-    for (int k = 0; k < ip->nembedded; k++) {
-        uint32_t o = site_pick(w, ip->embedded[k], title);
-        if (o != NONE) {
-            *tier = TIER_EMBEDDED;
-            *res0 = w->ocas[o].resource;
-            *res1 = NONE;
-            return;
-        }
-    }
-    const struct cfg_isp *ci = &w->sc->isps[isp];
-    for (int k = 0; k < ci->npeering; k++) {
-        uint32_t o = site_pick(w, ci->peering[k].ix_site, title);
-        if (o != NONE) {
-            *tier = TIER_IX;
-            *res0 = w->ocas[o].resource;
-            *res1 = w->peering_link[w->peering_first[isp] + (uint32_t)k];
-            return;
-        }
-    }
-    *tier = TIER_ORIGIN;
-    *res0 = w->origin_res;
-    *res1 = ip->transit_link;
+    int last_resort = e->tier == TIER_ORIGIN || e->tier == TIER_CDN;
+    int moved_down = (e->flags & (VIEW_OVERLOADED | VIEW_DRAINED)) != 0;
+    return 2 * last_resort + moved_down;
 }

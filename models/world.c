@@ -14,8 +14,12 @@
 
 #include "models/access.h"
 #include "models/catalog.h"
+#include "models/control_plane.h"
+#include "models/cost.h"
 #include "models/demand.h"
 #include "models/encoding.h"
+#include "models/failover.h"
+#include "models/fault.h"
 #include "models/metrics.h"
 #include "models/network.h"
 #include "models/placement.h"
@@ -54,7 +58,7 @@ static int build_topology(struct world *w)
     w->first_link_res = w->nocas + 1;
     w->ocas = calloc(w->nocas ? w->nocas : 1, sizeof *w->ocas);
     w->peering_link = calloc(npeer ? npeer : 1, sizeof *w->peering_link);
-    if (!w->ocas || !w->peering_link || network_init(w, w->first_link_res + w->nlinks) != 0)
+    if (!w->ocas || !w->peering_link || network_init(w, w->first_link_res + w->nlinks + (sc->cdn.enabled ? 1 : 0)) != 0)
         return -1;
     struct resource *res = w->net.res;
     for (int s = 0; s < sc->nsites; s++)
@@ -65,6 +69,8 @@ static int build_topology(struct world *w)
             res[o].capacity_bps = sc->sites[s].oca_egress_bps * sc->sample;
         }
     res[w->origin_res].capacity_bps = sc->origin.egress_bps * sc->sample;
+    if (sc->cdn.enabled)        /* the third-party CDN: one resource after the links */
+        res[w->first_link_res + w->nlinks].capacity_bps = sc->cdn.capacity_bps * sc->sample;
     for (int i = 0; i < sc->nisps; i++) {
         struct isp *ip = &w->isps[i];
         ip->region = sc->isps[i].region;
@@ -108,7 +114,8 @@ struct world *world_create(const struct scenario *sc, struct engine *e,
                                          sc->player.startup };
     w->enc = encoding_create(&sc->encoding, sc->seed, sc->catalog.titles);
     if (!w->enc || build_topology(w) != 0 || catalog_build(w) != 0 || placement_build(w) != 0
-        || access_build(w) != 0) {
+        || access_build(w) != 0 || control_plane_init(w) != 0 || fault_init(w) != 0
+        || cost_init(w) != 0) {
         error_set(err, "out of memory building the world");
         world_destroy(w);
         return NULL;
@@ -119,6 +126,10 @@ struct world *world_create(const struct scenario *sc, struct engine *e,
     engine_on(e, EV_SESSION_END, player_on_end, w);
     engine_on(e, EV_NET_TICK, network_tick, w);
     engine_on(e, EV_METRICS_TICK, metrics_on_tick, w);
+    engine_on(e, EV_HEALTH, control_plane_on_health, w);
+    engine_on(e, EV_FAULT, fault_on_event, w);
+    engine_on(e, EV_PLAY_TIMEOUT, failover_on_play_timeout, w);
+    engine_on(e, EV_COST_SAMPLE, cost_on_sample, w);
     engine_prefetch_on(e, EV_DOWNLOAD_DONE, player_prefetch_download);
     engine_prefetch_on(e, EV_RESUME, player_prefetch);
     engine_prefetch_on(e, EV_SESSION_END, player_prefetch);
@@ -128,6 +139,10 @@ struct world *world_create(const struct scenario *sc, struct engine *e,
     }
     engine_at(e, sc->network.share_period, EV_NET_TICK, 0, 0);
     engine_at(e, sc->metrics.period, EV_METRICS_TICK, 0, 0);
+    /* Reports are offset half a period from whole minutes, where faults
+     * are usually scheduled, so the control plane learns of a fault late. */
+    engine_at(e, sc->steer.health_period / 2, EV_HEALTH, 0, 0);
+    engine_at(e, sc->cost.sample, EV_COST_SAMPLE, 0, 0);
     if (demand_start(w) != 0) {
         if (!w->write_failed)
             error_set(err, "out of memory starting the demand");
@@ -165,6 +180,9 @@ void world_destroy(struct world *w)
         free(w->ocas[o].holds);
     catalog_destroy(w);
     encoding_destroy(w->enc);
+    cost_destroy(w);
+    fault_destroy(w);
+    control_plane_destroy(w);
     network_destroy(w);
     free(w->regions);
     free(w->isps);

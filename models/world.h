@@ -30,9 +30,13 @@ enum {
     EV_SESSION_END,         /* entity: session; payload: its generation */
     EV_NET_TICK,            /* fair shares recomputed */
     EV_METRICS_TICK,        /* a time-series row per entity */
+    EV_HEALTH,              /* health reports reach the control plane */
+    EV_FAULT,               /* entity: fault; payload: 1 start, 0 end */
+    EV_PLAY_TIMEOUT,        /* entity: session; payload: its generation */
+    EV_COST_SAMPLE,         /* a 95th-percentile sample of billed links */
 };
 
-enum tier { TIER_EMBEDDED = 0, TIER_IX = 1, TIER_ORIGIN = 2, TIER_COUNT = 3 };
+enum tier { TIER_EMBEDDED = 0, TIER_IX = 1, TIER_ORIGIN = 2, TIER_CDN = 3, TIER_COUNT = 4 };
 extern const char *const tier_name[TIER_COUNT];
 
 #define NONE UINT32_MAX
@@ -115,7 +119,10 @@ struct session {
     simtime startup_at;             /* first frame; -1 before */
     simtime rebuffer;               /* stalled time */
     double bitrate_media;           /* sum of kbps x media us, for the mean */
-    double bytes[TIER_COUNT];
+    /* Per-session totals in float: four tiers in the 176-byte budget
+     * (models/access.c asserts it); the run's totals (metrics, resources)
+     * are doubles, this only rounds the session rows (to ~1e-5). */
+    float bytes[TIER_COUNT];
     uint32_t segments;
     uint16_t switches;
     uint16_t access_trace;          /* 1 + index into world.access_pool; 0: constant access_bps */
@@ -125,6 +132,8 @@ struct session {
     uint8_t rung_quality;           /* the current rung's quality x 2.5, rounded
                                        (models/player.c: why) */
     float quality_media;            /* sum of quality x media seconds, for the mean */
+    uint8_t url;                    /* failover and re-ask state (models/control_plane.h, STEER_*) */
+    uint8_t failovers;              /* saturates at 255 */
     union abr_state abr;
 };
 
@@ -173,6 +182,7 @@ struct metrics {
     double peak_concurrent;
     double peak_egress_bps;
     uint64_t sessions_started, sessions_warm, sessions_completed;
+    uint64_t sessions_failed, failovers;
     uint64_t segments;
     double rebuffer_us, played_us, fetched_us, switches, bitrate_media;
     double quality_media;               /* quality x media seconds, sessions closed */
@@ -211,6 +221,9 @@ struct world {
 
     struct trace *access_pool;      /* pre-drawn access realizations (models/access.c) */
     int access_pool_n;
+    struct control_plane *cp;       /* models/control_plane.h */
+    struct faults *faults;          /* models/fault.h */
+    struct cost *cost;              /* models/cost.h */
     const struct abr_rule *abr;
     struct abr_params abr_params;
     struct abr_ladder ladder;       /* scratch: the ladder of the session being served (player.c) */

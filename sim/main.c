@@ -56,7 +56,8 @@ static const char VALIDATE_USAGE[] =
 static const char REPORT_USAGE[] =
     "usage: lastmile report DB [--run ID] [--format text|json|csv]\n"
     "\n"
-    "Prints a run's summary metrics (default: the latest run in DB).\n";
+    "Prints a run's summary metrics (default: the latest run in DB); in text,\n"
+    "then the impact of each fault of the scenario (table faults).\n";
 
 static const char HELP_USAGE[] =
     "usage: lastmile help [COMMAND]\n";

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sim/report_faults.h"
 #include "sim/results.h"
 
 struct metric {
@@ -356,6 +357,7 @@ int report_print(const char *db_path, int64_t run_id, enum report_format fmt, FI
         rc = read_head(db, db_path, &head, err);
     if (rc == 0)
         rc = read_metrics(db, db_path, head.run_id, &m, &n, err);
+    char *faults = rc == 0 && fmt == REPORT_TEXT ? report_faults_text(db, head.run_id) : NULL;
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     sqlite3_close(db);
     if (rc != 0)
@@ -369,8 +371,11 @@ int report_print(const char *db_path, int64_t run_id, enum report_format fmt, FI
         break;
     default:
         print_text(out, &head, m, n);
+        if (faults)
+            fputs(faults, out);
         break;
     }
+    free(faults);
     free_metrics(m, n);
     if (fflush(out) != 0 || ferror(out)) {
         err->file[0] = '\0';

@@ -75,7 +75,7 @@ struct table {
 
 enum {
     T_REGIONS, T_ISPS, T_SITES, T_OCAS, T_LINKS, T_TITLES, T_RUNGS, T_SESSIONS,
-    T_OCA_TS, T_LINK_TS, T_REGION_TS, T_TIER_TS, T_SUMMARY, T_COUNT
+    T_OCA_TS, T_LINK_TS, T_REGION_TS, T_TIER_TS, T_SUMMARY, T_FAULTS, T_MARKERS, T_COUNT
 };
 
 /* The data tables in digest order (runs comes first, see digest_run).
@@ -111,8 +111,9 @@ static const struct table tables[T_COUNT] = {
         {"watch_s", "REAL"}, {"startup_s", "REAL"}, {"rebuffer_s", "REAL"},
         {"rebuffer_count", "INTEGER"}, {"bitrate_mean_kbps", "REAL"},
         {"switches", "INTEGER"}, {"segments", "INTEGER"}, {"bytes_embedded", "REAL"},
-        {"bytes_ix", "REAL"}, {"bytes_origin", "REAL"}, {"device", "TEXT"},
-        {"codec", "TEXT"}, {"vmaf_mean", "REAL"} } },
+        {"bytes_ix", "REAL"}, {"bytes_origin", "REAL"}, {"bytes_cdn", "REAL"},
+        {"failovers", "INTEGER"}, {"device", "TEXT"}, {"codec", "TEXT"},
+        {"vmaf_mean", "REAL"} } },
     [T_OCA_TS] = { "oca_ts", "t_s, oca", {
         {"t_s", "REAL"}, {"oca", "INTEGER"}, {"bytes", "REAL"}, {"egress_bps", "REAL"},
         {"utilization", "REAL"}, {"flows", "INTEGER"} } },
@@ -126,6 +127,14 @@ static const struct table tables[T_COUNT] = {
         {"t_s", "REAL"}, {"tier", "TEXT"}, {"bytes", "REAL"}, {"gbps", "REAL"} } },
     [T_SUMMARY] = { "summary", "metric", {
         {"metric", "TEXT"}, {"value", "REAL"} } },
+    [T_FAULTS] = { "faults", "id", {
+        {"id", "INTEGER"}, {"kind", "TEXT"}, {"target", "TEXT"}, {"start_s", "REAL"},
+        {"end_s", "REAL"}, {"seen_s", "REAL"}, {"sessions_affected", "INTEGER"},
+        {"failovers", "INTEGER"}, {"sessions_failed", "INTEGER"},
+        {"rebuffer_added_s", "REAL"}, {"bytes_moved", "REAL"} } },
+    [T_MARKERS] = { "markers", "t_s, seq", {
+        {"t_s", "REAL"}, {"seq", "INTEGER"}, {"kind", "TEXT"}, {"target", "TEXT"},
+        {"fault", "INTEGER"} } },
 };
 
 /* The runs columns that enter the digest, in order (run_id, wall_s and
@@ -669,9 +678,11 @@ int results_session(struct results *r, const struct session_row *x, struct error
     rc |= bind_real(s, 17, x->bytes_embedded);
     rc |= bind_real(s, 18, x->bytes_ix);
     rc |= bind_real(s, 19, x->bytes_origin);
-    rc |= bind_text(s, 20, x->device);
-    rc |= bind_text(s, 21, x->codec);
-    rc |= bind_real(s, 22, x->vmaf_mean);
+    rc |= bind_real(s, 20, x->bytes_cdn);
+    rc |= bind_int(s, 21, x->failovers);
+    rc |= bind_text(s, 22, x->device);
+    rc |= bind_text(s, 23, x->codec);
+    rc |= bind_real(s, 24, x->vmaf_mean);
     return write_row(r, s, rc, "sessions", err);
 }
 
@@ -1046,4 +1057,36 @@ int results_run_digest(const char *path, int64_t run_id, uint64_t *digest, struc
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     sqlite3_close(db);
     return rc;
+}
+
+int results_fault(struct results *r, const struct fault_row *x, struct error *err)
+{
+    sqlite3_stmt *s = writer(r, T_FAULTS, err);
+    if (!s)
+        return -1;
+    int rc = bind_int(s, 2, x->id);
+    rc |= bind_text(s, 3, x->kind);
+    rc |= bind_text(s, 4, x->target);
+    rc |= bind_real(s, 5, x->start_s);
+    rc |= bind_real(s, 6, x->end_s);
+    rc |= bind_real(s, 7, x->seen_s);
+    rc |= bind_int(s, 8, x->sessions_affected);
+    rc |= bind_int(s, 9, x->failovers);
+    rc |= bind_int(s, 10, x->sessions_failed);
+    rc |= bind_real(s, 11, x->rebuffer_added_s);
+    rc |= bind_real(s, 12, x->bytes_moved);
+    return write_row(r, s, rc, "faults", err);
+}
+
+int results_marker(struct results *r, const struct marker_row *x, struct error *err)
+{
+    sqlite3_stmt *s = writer(r, T_MARKERS, err);
+    if (!s)
+        return -1;
+    int rc = bind_real(s, 2, x->t_s);
+    rc |= bind_int(s, 3, x->seq);
+    rc |= bind_text(s, 4, x->kind);
+    rc |= bind_text(s, 5, x->target);
+    rc |= bind_int(s, 6, x->fault);
+    return write_row(r, s, rc, "markers", err);
 }

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "sim/error.h"
 
-#define RESULTS_SCHEMA_VERSION 2
+#define RESULTS_SCHEMA_VERSION 3
 
 struct results;
 
@@ -71,10 +71,23 @@ struct session_row {
     double bitrate_mean_kbps;       /* time-weighted over played segments */
     int switches; int segments;
     double bytes_embedded, bytes_ix, bytes_origin;
+    double bytes_cdn;
+    int failovers;                  /* URLs of its lists that failed and were left */
     const char *device;             /* devices.classes id */
     const char *codec;              /* "avc", "hevc", "av1" */
     double vmaf_mean;               /* quality, weighted by media fetched; NAN when none */
 };
+
+/* A fault's impact (models/fault.c says how each figure is measured). */
+struct fault_row {
+    int id; const char *kind; const char *target;
+    double start_s, end_s, seen_s;  /* seen: the control plane's first report of it; NAN never */
+    int64_t sessions_affected, failovers, sessions_failed;
+    double rebuffer_added_s, bytes_moved;
+};
+/* A marker on the time axis: a fault began or ended, the control plane saw
+ * something go down or come back, drained or undrained a cluster. */
+struct marker_row { double t_s; int seq; const char *kind; const char *target; int fault; };
 
 struct oca_ts_row { double t_s; int oca; double bytes; double egress_bps; double utilization; int flows; };
 struct link_ts_row { double t_s; int link; double bytes; double bps; double utilization; };
@@ -101,6 +114,8 @@ int results_link_ts(struct results *r, const struct link_ts_row *row, struct err
 int results_region_ts(struct results *r, const struct region_ts_row *row, struct error *err);
 int results_tier_ts(struct results *r, const struct tier_ts_row *row, struct error *err);
 int results_summary(struct results *r, const char *metric, double value, struct error *err);
+int results_fault(struct results *r, const struct fault_row *row, struct error *err);
+int results_marker(struct results *r, const struct marker_row *row, struct error *err);
 /* Computes the run's digest over all its rows (wall-clock columns and
  * run_id aside, in primary-key order), stores it and commits the run. */
 int results_end_run(struct results *r, const struct run_end *end,

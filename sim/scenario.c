@@ -41,7 +41,7 @@ const char *const scenario_popularity_models[] = { "zipf", NULL };
 const char *const scenario_ladders[] = { "per-title", "fixed", NULL };
 const char *const scenario_abr_rules[] = { "throughput", "rules", "bba", "bola", "robustmpc", NULL };
 const char *const scenario_abr_estimators[] = { "harmonic", "mean", "ewma", NULL };
-const char *const scenario_steering_policies[] = { "nearest", NULL };
+const char *const scenario_steering_policies[] = { "nearest-healthy", "nearest", "least-loaded", NULL };
 const char *const scenario_placement_policies[] = { "static", NULL };
 const char *const scenario_site_kinds[] = { "embedded", "ix", NULL };
 
@@ -465,13 +465,8 @@ static int rd_sections(struct sr *l, const cJSON *root, struct scenario *s)
         return -1;
     sr_pop(l, m);
 
-    if (sr_object(l, root, "steering", policy_keys, &o))
+    if (scenario_read_control(l, root, s))     /* steering, control_plane, cdn, cost, faults */
         return -1;
-    m = sr_push_key(l, "steering");
-    if (sr_enum(l, o, "policy", scenario_steering_policies, &e))
-        return -1;
-    s->steering = (enum steering_policy)e;
-    sr_pop(l, m);
 
     if (sr_object(l, root, "placement", policy_keys, &o))
         return -1;
@@ -512,7 +507,7 @@ static int rd_top(struct sr *l, const cJSON *root, struct scenario *s)
     static const char *const keys[] = {
         "name", "description", "start", "duration", "seed", "sample", "regions", "isps", "sites",
         "origin", "catalog", "encoding", "devices", "demand", "player", "steering", "placement",
-        "network", "metrics", NULL,
+        "network", "metrics", "control_plane", "cdn", "cost", "faults", NULL,
     };
     if (sr_known_keys(l, root, keys))
         return -1;
@@ -751,6 +746,7 @@ void scenario_free(struct scenario *s)
     free(s->isps);
     free(s->sites);
     free(s->devices.mix);
+    free(s->faults);
     free(s->resolved_json);
     memset(s, 0, sizeof *s);
 }

@@ -24,6 +24,8 @@ extern const char *const scenario_abr_estimators[];     /* enum abr_estimator */
 extern const char *const scenario_steering_policies[];  /* enum steering_policy */
 extern const char *const scenario_placement_policies[]; /* enum placement_policy */
 extern const char *const scenario_site_kinds[];         /* enum site_kind */
+extern const char *const scenario_fault_kinds[];        /* enum fault_kind */
+extern const char *const scenario_drain_policies[];     /* "off", "qoe" */
 
 /* Applies one "KEY=VALUE" override to the parsed tree (root is an object).
  * Returns 0, or -1 with err->path and err->msg filled. */
@@ -122,5 +124,13 @@ int sr_lookup(const struct idref *idx, int n, const char *id);
  * all). Returns buf. */
 const char *sr_list_ids(const void *base, size_t stride, int n, int (*keep)(const void *, int),
                         char *buf, size_t cap);
+
+/* ---- scenario_faults.c: steering, control_plane, cdn, cost, faults ---- */
+
+struct jsonw;
+/* Reads the sections after the entities are indexed (faults name them). */
+int scenario_read_control(struct sr *l, const cJSON *root, struct scenario *s);
+/* Prints them back in the resolved text. */
+void scenario_resolve_control(struct jsonw *w, const struct scenario *s);
 
 #endif

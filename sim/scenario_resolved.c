@@ -173,7 +173,7 @@ char *scenario_resolve_json(const struct scenario *s)
     jsonw_number(&w, "mpc_mu", p->mpc_mu);
     jsonw_end_object(&w);
 
-    policy(&w, "steering", scenario_steering_policies, s->steering);
+    scenario_resolve_control(&w, s);
     policy(&w, "placement", scenario_placement_policies, s->placement);
 
     jsonw_begin_object(&w, "network");

@@ -268,7 +268,7 @@ Test(results, schema_is_marked_versioned_and_keyed)
     cr_assert_eq(query(db, "SELECT group_concat(name, ',') = 'run_id,id,region,isp,title,warm,"
                            "start_s,end_s,outcome,watch_s,startup_s,rebuffer_s,rebuffer_count,"
                            "bitrate_mean_kbps,switches,segments,bytes_embedded,bytes_ix,"
-                           "bytes_origin,device,codec,vmaf_mean' FROM pragma_table_info('sessions')"), 1);
+                           "bytes_origin,bytes_cdn,failovers,device,codec,vmaf_mean' FROM pragma_table_info('sessions')"), 1);
     cr_assert_eq(query(db, "SELECT group_concat(name || ':' || pk, ',') = "
                            "'run_id:1,title:2,codec:3,rung:4,bitrate_kbps:0,width:0,height:0,"
                            "quality:0' FROM pragma_table_info('rungs')"), 1);

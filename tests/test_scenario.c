@@ -114,7 +114,16 @@ Test(scenario, minimal_loads_with_every_default)
     cr_assert_eq(s.player.abr, ABR_THROUGHPUT);
     cr_assert_eq(s.player.abr_window, 5);
     cr_assert_eq(s.player.abr_safety, 0.9);
-    cr_assert_eq(s.steering, STEERING_NEAREST);
+    cr_assert_eq(s.steering, STEERING_NEAREST_HEALTHY);
+    cr_assert_eq(s.steer.health_period, 10 * SIM_US_PER_S);
+    cr_assert_eq(s.steer.overload, 0.9);
+    cr_assert_eq(s.steer.timeout, 4 * SIM_US_PER_S);
+    cr_assert_eq(s.steer.drain, 0);
+    cr_assert_eq(s.control_plane.capacity, 0);
+    cr_assert_eq(s.control_plane.timeout, 10 * SIM_US_PER_S);
+    cr_assert_eq(s.cdn.enabled, 0);
+    cr_assert_eq(s.cost.sample, 5 * SIM_US_PER_MIN);
+    cr_assert_eq(s.nfaults, 0);
     cr_assert_eq(s.placement, PLACEMENT_STATIC);
     cr_assert_eq(s.network.share_period, SIM_US_PER_S);
     cr_assert_eq(s.metrics.period, 60 * SIM_US_PER_S);

@@ -1,0 +1,57 @@
+/* models/fault.h: the scenario's scheduled failures and what they did.
+ *
+ * Each fault starts at `at` and ends after `for` (an EV_FAULT event each).
+ * Faults act on the flow model's resources (capacity x factor; down: the
+ * flows on it stop and no new one starts) and on the control plane's own
+ * state (down, evacuated regions); the control plane learns about OCAs and
+ * links only through its next health report. Every fault gets a row of its
+ * impact in the results (table faults) and markers on the time axis. */
+#ifndef LASTMILE_FAULT_H
+#define LASTMILE_FAULT_H
+
+#include "models/world.h"
+
+struct fault_state {
+    int active;
+    simtime seen_at;                /* first report that showed it; -1 never */
+    double leak_load_s;             /* oca_leak: seconds at full nominal egress so far */
+    double leak_last_bytes;         /* oca_leak: the OCA's bytes_total at the last report */
+    uint64_t sessions_affected, failovers, sessions_failed;
+    uint64_t *affected;             /* bitset over session ids: counted once each */
+    size_t affected_words;
+    double rebuffer_added_us;       /* failover episodes' stall, summed */
+    double tier_start[TIER_COUNT], tier_base[TIER_COUNT], tier_end[TIER_COUNT];
+    simtime base_len, ended_at;
+};
+
+struct faults {
+    int n;
+    struct fault_state *f;
+    /* Tier byte totals at each health report, a ring, for the baseline of
+     * "bytes moved" (the same span right before a fault). */
+    double (*ring)[TIER_COUNT];
+    simtime *ring_t;
+    int ring_cap, ring_n, ring_head;
+};
+
+int fault_init(struct world *w);
+void fault_destroy(struct world *w);
+/* The EV_FAULT handler. */
+void fault_on_event(void *ctx, const struct event *ev);
+/* Health-report hook: leaks progress, the tier ring advances. */
+void fault_on_health(struct world *w, simtime now);
+/* The control plane's report first showed fault f (-1: none). */
+void fault_seen(struct world *w, int f, simtime now);
+/* A download of session id failed on resource res (down): attributes it
+ * to the fault that holds res down. failed: the session gave up. 0, or -1
+ * out of memory. */
+int fault_note_failure(struct world *w, uint32_t res, uint32_t id, int failed);
+/* Adds rebuffer microseconds to fault f's (negative at an episode's start,
+ * positive at its end: the sum is the stall of its failover episodes). */
+void fault_episode(struct world *w, int f, double rebuffer_us);
+/* "site/index", a link's name, "origin" or "cdn". */
+void fault_resource_name(const struct world *w, uint32_t r, char *buf, size_t n);
+/* The impact rows; at the run's end. 0 or -1. */
+int fault_write(struct world *w);
+
+#endif
