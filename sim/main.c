@@ -13,6 +13,7 @@
 
 #include "sim/cmd_play.h"
 #include "sim/cmd_ladder.h"
+#include "sim/cmd_cache.h"
 #include "sim/error.h"
 #include "sim/report.h"
 #include "sim/run.h"
@@ -253,6 +254,7 @@ static const struct command commands[] = {
     { "report", cmd_report, "print a run's summary (text, json, csv)", REPORT_USAGE },
     { "play", cmd_play, "play one session over one throughput trace", PLAY_USAGE },
     { "ladder", cmd_ladder, "one title's convex hull and ladder (a teaching tool)", LADDER_USAGE },
+    { "cache", cmd_cache, "one reactive cache over a request trace: hit ratios", CACHE_USAGE },
     { "help", cmd_help, "help on a command", HELP_USAGE },
 };
 

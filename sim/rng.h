@@ -21,6 +21,8 @@ enum rng_kind {
     RNG_ACCESS = 5,     /* per ISP: the pre-drawn Markov access realizations */
     RNG_ENCODING = 6,   /* per title: complexity (counter-based, rng_hash_unit) */
     RNG_DEVICE = 7,     /* per session id: device class and AV1 support (counter-based) */
+    RNG_CACHE_TRACE = 8, /* id 0: Zipf request streams of `lastmile cache` */
+    RNG_FORECAST = 9,   /* per region: the catalog forecast's error */
     RNG_TEST = 1000     /* tests and benchmarks */
 };
 
