@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const struct cache_policy cache_lru, cache_lfu, cache_s3fifo;
+extern const struct cache_policy cache_lru, cache_lfu, cache_s3fifo, cache_plfu;
 
-static const struct cache_policy *const registry[] = { &cache_lru, &cache_lfu, &cache_s3fifo };
+static const struct cache_policy *const registry[] = { &cache_lru, &cache_lfu, &cache_s3fifo, &cache_plfu };
 
-const char *const cache_policy_names[] = { "lru", "lfu", "s3-fifo", NULL };
+const char *const cache_policy_names[] = { "lru", "lfu", "s3-fifo", "perfect-lfu", NULL };
 
 const struct cache_policy *cache_policy_find(const char *name)
 {

@@ -28,7 +28,8 @@ const char CACHE_USAGE[] =
     "                    through gzip); an object's size is that of its first request\n"
     "  --zipf O,A,R[,S]  R independent requests over O objects, Zipf exponent A,\n"
     "                    seed S (default 1); every object 1 byte unless --sizes\n"
-    "  --policy NAME     lru, lfu or s3-fifo (a comma list runs each)\n"
+    "  --policy NAME     lru, lfu, s3-fifo or perfect-lfu (a comma list\n"
+    "                    runs each)\n"
     "  --size S          cache size in bytes (\"3241330691\", \"32GB\") or a\n"
     "                    percentage of the working set (\"10%\"); a comma list\n"
     "  --sizes FIXED     every object this many bytes (\"1\": count objects)\n"
@@ -134,7 +135,7 @@ int cmd_cache(int argc, char **argv)
     if (!trace == !zipf)
         return usage_error("%s", "expected one of --trace FILE or --zipf OBJECTS,ALPHA,REQUESTS[,SEED]");
     if (!policy_arg)
-        return usage_error("%s", "expected --policy NAME (lru, lfu or s3-fifo)");
+        return usage_error("%s", "expected --policy NAME (lru, lfu, s3-fifo or perfect-lfu)");
     if (!size_arg)
         return usage_error("%s", "expected --size BYTES or --size PCT (e.g. 10%)");
 
