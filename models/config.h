@@ -65,7 +65,11 @@ struct cfg_site {
     int oca_count;
     double oca_storage_bytes;       /* per OCA */
     double oca_egress_bps;          /* per OCA */
+    int oca_kind;                   /* enum oca_kind: fill rate and volume caps */
+    int32_t fill_start_s, fill_end_s;   /* local fill window; -1: placement's */
 };
+
+enum oca_kind { OCA_STORAGE = 0, OCA_FLASH = 1, OCA_KIND_COUNT = 2 };
 
 struct cfg_origin {
     double egress_bps;              /* the cloud origin's total egress */
@@ -216,7 +220,24 @@ struct cfg_fault {
     double leak_floor;              /* leak: the egress never falls below floor x nominal */
     int to_site;                    /* evacuation: the IX site that takes the region */
 };
-enum placement_policy { PLACEMENT_STATIC = 0 };
+/* Placement policies (models/placement_*.c); the order is the names'
+ * table's (sim/scenario.c). */
+enum placement_policy {
+    PLACEMENT_STATIC = 0, PLACEMENT_POPULARITY, PLACEMENT_TIERED, PLACEMENT_HASHED,
+    PLACEMENT_NONE, PLACEMENT_ORACLE
+};
+enum forecast_source { FORECAST_CATALOG = 0, FORECAST_OBSERVED = 1 };
+
+/* The placement section (sim/scenario_placement.c reads it). */
+struct cfg_placement {
+    enum forecast_source forecast;
+    double forecast_error;          /* sigma of a lognormal factor on the catalog's popularity */
+    int32_t fill_start_s, fill_end_s;           /* local clock, seconds after midnight */
+    double fill_rate_bps[OCA_KIND_COUNT];       /* per OCA, by kind */
+    double fill_volume_bytes[OCA_KIND_COUNT];   /* per OCA per night; 0: no cap */
+    int cache;                      /* index into cache_policy_names + 1; 0: no reactive cache */
+    double cache_share;             /* of each OCA's storage given to the reactive cache */
+};
 
 struct cfg_network {
     simtime share_period;           /* fair shares recomputed this often */
@@ -252,6 +273,7 @@ struct scenario {
     int nfaults;
     struct cfg_fault *faults;       /* owned */
     enum placement_policy placement;
+    struct cfg_placement place;
     struct cfg_network network;
     struct cfg_metrics metrics;
 

@@ -17,6 +17,7 @@
 #include "models/control_plane.h"
 #include "models/fault.h"
 #include "models/network.h"
+#include "models/placement.h"
 #include "models/player.h"
 
 void failover_session_opened(struct session *s)
@@ -135,10 +136,13 @@ int failover_download(struct world *w, uint32_t id, double bytes)
             if (s->failovers < UINT8_MAX)
                 s->failovers++;
         }
+        int first = s->res[0] == NONE;     /* the session's first place */
         s->res[0] = l.e[k].res0;
         s->res[1] = l.e[k].res1;
         s->tier = l.e[k].tier;
         s->url = (uint8_t)((s->url & STEER_URL_MASK) | parity | sw);
+        if (first)      /* placement's request counters and reactive caches (issue 5) */
+            placement_on_request(w, s->isp, s->title, s->tier, s->res[0]);
     }
     uint32_t dead = down_on_path(w, s);
     if (dead != NONE) {

@@ -17,6 +17,8 @@
 #include "models/failover.h"
 #include "models/fault.h"
 #include "models/network.h"
+#include "models/placement.h"
+#include "models/placement_int.h"
 #include "sim/results.h"
 
 #define WRITE(call) do { if (!w->write_failed && (call) != 0) w->write_failed = 1; } while (0)
@@ -145,9 +147,13 @@ static void flush_period(struct world *w, simtime now)
         struct resource *res = &w->net.res[r];
         double bps = res->bytes_period * 8 / len_s;
         if (w->results && r < w->nocas) {
+            struct oca *o = &w->ocas[r];
             struct oca_ts_row row = { t_s, (int)r, res->bytes_period, bps,
-                                      bps / res->capacity_bps, (int)res->flows };
+                                      bps / res->capacity_bps, (int)res->flows,
+                                      o->requests_period, o->hits_period,
+                                      o->stored_bytes + placement_cached_bytes(w, r) };
             WRITE(results_oca_ts(w->results, &row, w->err));
+            o->requests_period = o->hits_period = 0;
         } else if (w->results && r >= w->first_link_res) {
             struct link_ts_row row = { t_s, (int)(r - w->first_link_res), res->bytes_period,
                                        bps, bps / res->capacity_bps };
@@ -238,8 +244,11 @@ int metrics_finish(struct world *w)
         return w->write_failed ? -1 : 0;
     qsort(m->startup_s, m->nstartup, sizeof *m->startup_s, cmp_float);
     double total = 0;
-    for (int k = 0; k < TIER_COUNT; k++)
+    for (int k = 0; k < TIER_VIEW_COUNT; k++)
         total += m->bytes_tier[k];
+    placement_flush_churn(w, -1, 0);
+    struct placement_totals pt;
+    placement_totals(w, &pt);
     double share = total > 0 ? 1 / total : 0;
     double watched_h = (m->played_us) / 3600e6;
     double transit_usd, cdn_usd, peak_peering, transit_bytes = 0;
@@ -248,6 +257,12 @@ int metrics_finish(struct world *w)
         transit_bytes += w->net.res[w->isps[i].transit_link].bytes_total;
     struct { const char *name; double value; } s[] = {
         { "bytes.embedded", m->bytes_tier[TIER_EMBEDDED] },
+        { "bytes.fill", m->bytes_tier[TIER_FILL] },
+        { "cache.byte_hit_ratio", pt.cache_bytes_requested > 0 ? pt.cache_bytes_hit / pt.cache_bytes_requested : NAN },
+        { "cache.hit_ratio", pt.cache_requests ? (double)pt.cache_hits / (double)pt.cache_requests : NAN },
+        { "placement.files_added", (double)pt.files_added },
+        { "placement.files_evicted", (double)pt.files_evicted },
+        { "storage.used_fraction", pt.storage > 0 ? pt.storage_used / pt.storage : NAN },
         { "bytes.ix", m->bytes_tier[TIER_IX] },
         { "bytes.origin", m->bytes_tier[TIER_ORIGIN] },
         { "bytes.total", total },

@@ -13,7 +13,7 @@
 #include "models/access.h"
 #include "models/fairshare.h"
 
-const char *const tier_name[TIER_COUNT] = { "embedded", "ix", "origin", "cdn" };
+const char *const tier_name[TIER_COUNT] = { "embedded", "ix", "origin", "cdn", "fill" };
 
 static int grow_flows(struct network *n)
 {
@@ -112,8 +112,11 @@ static void maybe_schedule(struct world *w, uint32_t id, simtime now, simtime ne
     double us = ceil(f->remaining * 8.0 / f->rate_bps * 1e6);
     if (now + us <= (double)next_tick) {
         f->done_scheduled = 1;
-        engine_at(w->engine, now + (simtime)us, EV_DOWNLOAD_DONE, f->session,
-                  (uint64_t)id << 32 | f->gen);
+        if (f->session == FLOW_FILL)
+            engine_at(w->engine, now + (simtime)us, EV_FILL_DONE, f->gen, id);
+        else
+            engine_at(w->engine, now + (simtime)us, EV_DOWNLOAD_DONE, f->session,
+                      (uint64_t)id << 32 | f->gen);
     }
 }
 
@@ -176,6 +179,48 @@ int network_start(struct world *w, uint32_t s, double bytes)
     return 0;
 }
 
+uint32_t network_start_fill(struct world *w, uint32_t oca, uint32_t res0, uint32_t res1,
+                            double bytes, double cap_bps)
+{
+    struct network *n = &w->net;
+    if (n->flow_free == NONE && grow_flows(n) != 0)
+        return NONE;
+    uint32_t id = n->flow_free;
+    struct flow *f = &n->flows[id];
+    n->flow_free = f->gen;
+    if (id >= n->flow_top)
+        n->flow_top = id + 1;
+    n->nactive++;
+    simtime now = w->engine->now;
+    f->session = FLOW_FILL;
+    f->gen = oca;
+    f->tier = TIER_FILL;
+    f->res[0] = res0;
+    f->res[1] = res1;
+    f->cap_bps = (float)cap_bps;
+    f->remaining = bytes;
+    f->start = now;
+    f->done_scheduled = 0;
+    double rate = f->cap_bps;
+    for (int k = 0; k < 2; k++)
+        if (f->res[k] != NONE) {
+            struct resource *r = &n->res[f->res[k]];
+            r->flows++;
+            double allowed = r->capacity_bps - r->committed_bps;
+            double split = r->capacity_bps / r->flows;
+            if (allowed < split)
+                allowed = split;
+            if (r->level_bps < allowed)
+                allowed = r->level_bps;
+            if (allowed < rate)
+                rate = allowed;
+        }
+    f->rate_bps = rate;
+    commit(n, f, rate);
+    maybe_schedule(w, id, now, next_tick_after(w, now));
+    return id;
+}
+
 simtime network_finish(struct world *w, uint32_t id)
 {
     struct network *n = &w->net;
@@ -186,7 +231,8 @@ simtime network_finish(struct world *w, uint32_t id)
     for (int k = 0; k < 2; k++)
         if (f->res[k] != NONE)
             n->res[f->res[k]].flows--;
-    w->sessions[f->session].flow = NONE;
+    if (f->session != FLOW_FILL)
+        w->sessions[f->session].flow = NONE;
     simtime took = w->engine->now - f->start;
     f->session = NONE;
     f->gen = n->flow_free;

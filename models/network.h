@@ -17,6 +17,14 @@ void network_destroy(struct world *w);
 /* Starts a download of bytes for session s over its serving path, capped
  * by its access throughput. Returns 0, or -1 when memory runs out. */
 int network_start(struct world *w, uint32_t s, double bytes);
+/* A flow's session field for a fill transfer (its gen is then the OCA). */
+#define FLOW_FILL (NONE - 1)
+/* Starts a fill transfer to oca over res0 (the source's egress) and res1
+ * (a link, or NONE), capped at cap_bps; its completion is an EV_FILL_DONE
+ * event (entity: oca, payload: the flow). Its bytes count as TIER_FILL,
+ * not as bytes requested by viewers. Returns the flow id, or NONE on OOM. */
+uint32_t network_start_fill(struct world *w, uint32_t oca, uint32_t res0, uint32_t res1,
+                            double bytes, double cap_bps);
 /* The flow completed at the engine's now: accounts its last bytes to the
  * tiers and resources (not to the session: its caller does that), frees it
  * and returns how long the download took. */

@@ -1,25 +1,102 @@
-/* models/placement.c: placement v1, static at the start.
+/* models/placement.c: the placement registry, the nightly plan of a site,
+ * the initial contents, reactive caches in a run, and the per-OCA request
+ * counters.
  *
- * Each site (an embedded cluster or an IX) is filled with titles in order
- * of popularity; a title goes to the first OCA in its rendezvous (HRW)
- * order that still has room, so steering, which follows the same order,
- * finds it. A title that fits nowhere is skipped and smaller ones are still
- * tried. The origin holds everything. No fill traffic: v1 places before the
- * run starts (the fill-window policies are issue #5's). */
-#include "models/placement.h"
+ * "static" is placement v1: each site filled once before the run with
+ * titles in order of popularity, each on the first OCA in its rendezvous
+ * (HRW) order with room; no fill traffic.
+ *
+ * The other policies plan per site at its fill window (models/fill.c): the
+ * region's files ranked by forecast demand per byte (models/forecast.c)
+ * are offered in order to the policy, which says how many OCAs of the site
+ * should hold each; copies go to the first OCAs in HRW order with room.
+ * Each OCA's plan is a bitset (target); what is servable is another
+ * (struct oca.holds), and models/fill.c moves one into the other.
+ *
+ * Memory: two bitsets per OCA over files, each only as long as the highest
+ * file it has ever held (files are numbered by catalog popularity, so an
+ * OCA holding the head stays short). At the issue-9 scale (18 000 OCAs,
+ * 50 000 files) the worst case is 2 x 6.25 kB x 18 000 = 225 MB; the
+ * alternative, a hash set of held ids, costs ~8 bytes per held file and is
+ * larger as soon as an OCA holds more than 1/64 of the catalog, which
+ * every embedded OCA does. With the encoding issue's files (x ~25) a
+ * per-site plan plus HRW would be the next step (see the issue-5 note). */
+#include "models/placement_int.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "models/catalog.h"
 #include "models/steering.h"
+#include "sim/results.h"
 
-int placement_build(struct world *w)
+extern const struct placement_rule placement_popularity, placement_tiered, placement_hashed,
+    placement_none, placement_oracle;
+
+/* Indexed by enum placement_policy; "static" (0) has no policy struct. */
+static const struct placement_rule *const registry[] = {
+    NULL, &placement_popularity, &placement_tiered, &placement_hashed, &placement_none,
+    &placement_oracle,
+};
+
+const struct placement_rule *placement_policy_find(const char *name)
 {
-    size_t words = ((size_t)w->ntitles + 63) / 64;
-    w->words_per_bitset = words;
+    for (size_t i = 1; i < sizeof registry / sizeof registry[0]; i++)
+        if (strcmp(registry[i]->name, name) == 0)
+            return registry[i];
+    return NULL;
+}
+
+int bitset_get(const uint64_t *b, uint32_t words, uint32_t i)
+{
+    return (i >> 6) < words && (b[i >> 6] >> (i & 63) & 1);
+}
+
+/* Grows *b (of *words words) to hold bit i; at most full words. */
+static int bitset_reserve(uint64_t **b, uint32_t *words, uint32_t i, size_t full)
+{
+    uint32_t need = (i >> 6) + 1;
+    if (need <= *words)
+        return 0;
+    size_t n = (size_t)*words * 2 > need ? (size_t)*words * 2 : need;
+    if (n > full)
+        n = full;
+    uint64_t *x = realloc(*b, n * sizeof *x);
+    if (!x)
+        return -1;
+    memset(x + *words, 0, (n - *words) * sizeof *x);
+    *b = x;
+    *words = (uint32_t)n;
+    return 0;
+}
+
+void placement_set_held(struct world *w, uint32_t oca, uint32_t file, int held)
+{
+    struct oca *o = &w->ocas[oca];
+    if (held) {
+        if (bitset_reserve(&o->holds, &o->holds_words, file, w->words_per_bitset) != 0) {
+            w->engine->failed = 1;
+            return;
+        }
+        o->holds[file >> 6] |= UINT64_C(1) << (file & 63);
+        o->stored_bytes += placement_file_size(w, file);
+        o->titles_held++;
+    } else if (bitset_get(o->holds, o->holds_words, file)) {
+        o->holds[file >> 6] &= ~(UINT64_C(1) << (file & 63));
+        o->stored_bytes -= placement_file_size(w, file);
+        o->titles_held--;
+    }
+}
+
+static int build_static(struct world *w)
+{
+    size_t words = w->words_per_bitset;
     for (uint32_t o = 0; o < w->nocas; o++) {
-        w->ocas[o].holds = calloc(words, sizeof(uint64_t));
+        w->ocas[o].holds = calloc(words ? words : 1, sizeof(uint64_t));
         if (!w->ocas[o].holds)
             return -1;
+        w->ocas[o].holds_words = (uint32_t)words;
     }
     uint32_t maxn = 0;
     for (int s = 0; s < w->nsites; s++)
@@ -46,4 +123,334 @@ int placement_build(struct world *w)
     }
     free(order);
     return 0;
+}
+
+static int push_u32(uint32_t **a, uint32_t *n, uint32_t *cap, uint32_t v)
+{
+    if (*n == *cap) {
+        uint32_t c = *cap ? *cap * 2 : 256;
+        uint32_t *x = realloc(*a, (size_t)c * sizeof *x);
+        if (!x)
+            return -1;
+        *a = x;
+        *cap = c;
+    }
+    (*a)[(*n)++] = v;
+    return 0;
+}
+
+/* Marks in pl->all_embedded the files every embedded cluster of the
+ * region plans; 0 everywhere when the region has none. */
+static void all_embedded_of_region(struct world *w, int region)
+{
+    struct placement *pl = w->placement;
+    uint32_t n = pl->nfiles;
+    int any = 0;
+    memset(pl->all_embedded, 1, n);
+    for (int s = 0; s < w->nsites; s++) {
+        const struct cfg_site *c = &w->sc->sites[s];
+        if (c->kind != SITE_EMBEDDED || c->region != region)
+            continue;
+        any = 1;
+        for (uint32_t f = 0; f < n; f++) {
+            if (!pl->all_embedded[f])
+                continue;
+            int held = 0;
+            for (uint32_t k = 0; k < w->sites[s].noca && !held; k++) {
+                struct oca_place *op = &pl->o[w->sites[s].first_oca + k];
+                held = bitset_get(op->target, op->target_words, f);
+            }
+            pl->all_embedded[f] = (uint8_t)held;
+        }
+    }
+    if (!any)
+        memset(pl->all_embedded, 0, n);
+}
+
+int placement_plan_site(struct world *w, int site, int64_t day)
+{
+    struct placement *pl = w->placement;
+    const struct cfg_site *cs = &w->sc->sites[site];
+    int region = cs->region;
+    if (forecast_update(w, region, day) != 0)
+        return -1;
+    uint32_t n = pl->nfiles;
+    const struct site *st = &w->sites[site];
+    struct placement_view v = { .w = w, .site = site, .demand = pl->forecast + (size_t)region * n };
+    for (uint32_t f = 0; f < n; f++)
+        v.demand_total += v.demand[f];
+    if (pl->policy->needs_embedded_plans && cs->kind == SITE_IX) {
+        all_embedded_of_region(w, region);
+        v.held_by_all_embedded = pl->all_embedded;
+    }
+    double room[st->noca ? st->noca : 1];
+    double smallest = INFINITY, most_room = 0;
+    for (uint32_t f = 0; f < n; f++)
+        if (placement_file_size(w, f) < smallest)
+            smallest = placement_file_size(w, f);
+    for (uint32_t k = 0; k < st->noca; k++) {
+        struct oca_place *op = &pl->o[st->first_oca + k];
+        memset(op->target, 0, (size_t)op->target_words * sizeof *op->target);
+        room[k] = op->capacity;
+        if (room[k] > most_room)
+            most_room = room[k];
+    }
+    const uint32_t *rank = pl->rank + (size_t)region * n;
+    for (uint32_t i = 0; i < n && most_room >= smallest; i++) {
+        uint32_t f = rank[i];
+        int r = pl->policy->replicas(&v, f);
+        if (r <= 0)
+            continue;
+        double size = placement_file_size(w, f);
+        if (size > most_room)
+            continue;
+        steering_rank(w, site, f, pl->hrw);
+        int placed = 0;
+        for (uint32_t k = 0; k < st->noca && placed < r; k++) {
+            uint32_t o = pl->hrw[k], j = o - st->first_oca;
+            if (room[j] < size)
+                continue;
+            struct oca_place *op = &pl->o[o];
+            if (bitset_reserve(&op->target, &op->target_words, f, w->words_per_bitset) != 0)
+                return -1;
+            op->target[f >> 6] |= UINT64_C(1) << (f & 63);
+            room[j] -= size;
+            placed++;
+        }
+        if (placed) {
+            most_room = 0;
+            for (uint32_t k = 0; k < st->noca; k++)
+                if (room[k] > most_room)
+                    most_room = room[k];
+        }
+    }
+    /* Tonight's work per OCA: fill what is planned and missing, best
+     * first; evict what is held and not planned, least wanted first. */
+    for (uint32_t k = 0; k < st->noca; k++) {
+        uint32_t o = st->first_oca + k;
+        struct oca_place *op = &pl->o[o];
+        const struct oca *x = &w->ocas[o];
+        op->nqueue = op->qpos = op->nevict = op->epos = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t f = rank[i];
+            if (bitset_get(op->target, op->target_words, f) && !bitset_get(x->holds, x->holds_words, f) &&
+                push_u32(&op->queue, &op->nqueue, &op->queue_cap, f) != 0)
+                return -1;
+        }
+        for (uint32_t i = n; i-- > 0;) {
+            uint32_t f = rank[i];
+            if (!bitset_get(op->target, op->target_words, f) && bitset_get(x->holds, x->holds_words, f) &&
+                push_u32(&op->evict, &op->nevict, &op->evict_cap, f) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int placement_plan_all(struct world *w)
+{
+    for (int s = 0; s < w->nsites; s++)
+        if (placement_plan_site(w, s, fill_local_day(w, s, w->engine->now)) != 0)
+            return -1;
+    return 0;
+}
+
+int placement_build(struct world *w)
+{
+    w->words_per_bitset = ((size_t)placement_nfiles(w) + 63) / 64;
+    if (w->sc->placement == PLACEMENT_STATIC)
+        return build_static(w);
+    struct placement *pl = calloc(1, sizeof *pl);
+    if (!pl)
+        return -1;
+    w->placement = pl;
+    const struct scenario *sc = w->sc;
+    pl->policy = registry[sc->placement];
+    uint32_t n = pl->nfiles = placement_nfiles(w);
+    size_t rn = (size_t)sc->nregions * n;
+    uint32_t maxn = 1;
+    for (int s = 0; s < w->nsites; s++)
+        if (w->sites[s].noca > maxn)
+            maxn = w->sites[s].noca;
+    pl->o = calloc(w->nocas ? w->nocas : 1, sizeof *pl->o);
+    pl->observed = calloc(rn, sizeof *pl->observed);
+    pl->forecast = calloc(rn, sizeof *pl->forecast);
+    pl->rank = calloc(rn, sizeof *pl->rank);
+    pl->forecast_day = malloc((size_t)sc->nregions * sizeof *pl->forecast_day);
+    pl->watch_frac = malloc((size_t)n * sizeof *pl->watch_frac);
+    pl->all_embedded = malloc(n ? n : 1);
+    pl->hrw = malloc(maxn * sizeof *pl->hrw);
+    if (!pl->o || !pl->observed || !pl->forecast || !pl->rank || !pl->forecast_day ||
+        !pl->watch_frac || !pl->all_embedded || !pl->hrw)
+        return -1;
+    for (int r = 0; r < sc->nregions; r++)
+        pl->forecast_day[r] = INT64_MIN;
+    double median = (double)sc->demand.watch_median, sigma = sc->demand.watch_sigma;
+    for (uint32_t f = 0; f < n; f++) {
+        double d = (double)w->titles[placement_file_title(w, f)].duration;
+        pl->watch_frac[f] = catalog_mean_capped_watch(median, sigma, d) / d;
+    }
+    const struct cache_policy *cp = sc->place.cache ? cache_policy_find(cache_policy_names[sc->place.cache - 1]) : NULL;
+    for (uint32_t o = 0; o < w->nocas; o++) {
+        const struct cfg_site *cs = &sc->sites[w->ocas[o].site];
+        struct oca_place *op = &pl->o[o];
+        op->flow = NONE;
+        op->capacity = cs->oca_storage_bytes * (1 - sc->place.cache_share);
+        op->fill_rate_bps = sc->place.fill_rate_bps[cs->oca_kind];
+        op->night_cap = sc->place.fill_volume_bytes[cs->oca_kind];
+        if (cp && sc->place.cache_share > 0) {
+            op->cache = cache_create(cp, (uint64_t)(cs->oca_storage_bytes * sc->place.cache_share), 0);
+            if (!op->cache)
+                return -1;
+        }
+    }
+    /* The initial contents: tonight's plan of the forecast known at the
+     * start, as if the last fill had completed. */
+    if (placement_plan_all(w) != 0)
+        return -1;
+    for (uint32_t o = 0; o < w->nocas; o++) {
+        struct oca_place *op = &pl->o[o];
+        for (uint32_t i = 0; i < op->nqueue; i++)
+            placement_set_held(w, o, op->queue[i], 1);
+        op->nqueue = op->qpos = op->nevict = op->epos = 0;
+    }
+    for (int s = 0; s < w->nsites; s++) {
+        engine_at(w->engine, fill_next_window(w, s, 1), EV_FILL_START, (uint32_t)s, 0);
+        for (uint32_t k = 0; k < w->sites[s].noca; k++)
+            pl->o[w->sites[s].first_oca + k].day = fill_local_day(w, s, 0);
+    }
+    return w->engine->failed ? -1 : 0;
+}
+
+void placement_destroy(struct world *w)
+{
+    for (uint32_t o = 0; w->ocas && o < w->nocas; o++)
+        free(w->ocas[o].holds);
+    struct placement *pl = w->placement;
+    if (!pl)
+        return;
+    for (uint32_t o = 0; pl->o && o < w->nocas; o++) {
+        free(pl->o[o].target);
+        free(pl->o[o].queue);
+        free(pl->o[o].evict);
+        cache_destroy(pl->o[o].cache);
+    }
+    free(pl->o);
+    free(pl->observed);
+    free(pl->forecast);
+    free(pl->rank);
+    free(pl->forecast_day);
+    free(pl->watch_frac);
+    free(pl->all_embedded);
+    free(pl->hrw);
+    free(pl);
+    w->placement = NULL;
+}
+
+double placement_cached_bytes(const struct world *w, uint32_t oca)
+{
+    const struct placement *pl = w->placement;
+    return pl && pl->o[oca].cache ? (double)pl->o[oca].cache->used : 0;
+}
+
+int placement_cache_holds(const struct world *w, uint32_t oca, uint32_t file)
+{
+    const struct cache *c = w->placement->o[oca].cache;
+    return c && cache_contains(c, file);
+}
+
+/* The site a request of this ISP is counted at: its first embedded
+ * cluster, else the first IX it peers with; -1 when neither. */
+static int home_site(const struct world *w, int isp)
+{
+    if (w->isps[isp].nembedded)
+        return w->isps[isp].embedded[0];
+    if (w->sc->isps[isp].npeering)
+        return w->sc->isps[isp].peering[0].ix_site;
+    return -1;
+}
+
+void placement_on_request(struct world *w, int isp, uint32_t title, int tier, uint32_t res0)
+{
+    struct placement *pl = w->placement;
+    uint32_t f = placement_file_of_title(w, title);
+    int site = home_site(w, isp);
+    if (pl)
+        pl->observed[(size_t)w->isps[isp].region * pl->nfiles + f] += 1;
+    if (site < 0)
+        return;
+    const struct site *st = &w->sites[site];
+    int here = res0 >= st->first_oca && res0 < st->first_oca + st->noca &&
+               (tier == TIER_EMBEDDED || tier == TIER_IX);
+    uint32_t top = st->first_oca;
+    uint64_t best = 0;
+    for (uint32_t k = 0; k < st->noca; k++) {
+        uint64_t h = steering_hrw(f, st->first_oca + k);
+        if (k == 0 || h > best) {
+            best = h;
+            top = st->first_oca + k;
+        }
+    }
+    uint32_t at = here ? res0 : top;
+    w->ocas[at].requests_period++;
+    if (here)
+        w->ocas[at].hits_period++;
+    if (!pl || !pl->o[at].cache)
+        return;
+    const struct oca *o = &w->ocas[at];
+    if (here && bitset_get(o->holds, o->holds_words, f))
+        return;                 /* served from a placed copy */
+    double size = placement_file_size(w, f);
+    pl->cache_requests++;
+    pl->cache_bytes_requested += size;
+    int hit = cache_access(pl->o[at].cache, f, (uint64_t)size);
+    if (hit < 0)
+        w->engine->failed = 1;
+    else if (hit) {
+        pl->cache_hits++;
+        pl->cache_bytes_hit += size;
+    }
+}
+
+void placement_flush_churn(struct world *w, int site, int64_t day)
+{
+    struct placement *pl = w->placement;
+    if (!pl)
+        return;
+    uint32_t a = site < 0 ? 0 : w->sites[site].first_oca;
+    uint32_t b = site < 0 ? w->nocas : a + w->sites[site].noca;
+    for (uint32_t o = a; o < b; o++) {
+        struct oca_place *op = &pl->o[o];
+        if (w->results && !w->write_failed &&
+            (op->added_day || op->evicted_day || op->fill_bytes_day > 0)) {
+            struct churn_row row = { (int)op->day, (int)o, op->added_day, op->evicted_day,
+                                     op->fill_bytes_day };
+            if (results_churn(w->results, &row, w->err) != 0)
+                w->write_failed = 1;
+        }
+        op->day = day;
+        op->added_day = op->evicted_day = 0;
+        op->fill_bytes_day = 0;
+    }
+}
+
+void placement_totals(const struct world *w, struct placement_totals *t)
+{
+    memset(t, 0, sizeof *t);
+    const struct placement *pl = w->placement;
+    for (uint32_t o = 0; o < w->nocas; o++) {
+        t->storage += w->sc->sites[w->ocas[o].site].oca_storage_bytes;
+        t->storage_used += w->ocas[o].stored_bytes;
+        if (pl && pl->o[o].cache)
+            t->storage_used += (double)pl->o[o].cache->used;
+    }
+    if (!pl)
+        return;
+    t->fill_bytes = pl->fill_bytes;
+    t->cache_requests = pl->cache_requests;
+    t->cache_hits = pl->cache_hits;
+    t->cache_bytes_requested = pl->cache_bytes_requested;
+    t->cache_bytes_hit = pl->cache_bytes_hit;
+    t->files_added = pl->files_added;
+    t->files_evicted = pl->files_evicted;
 }

@@ -1,14 +1,96 @@
-/* models/placement.h: what each OCA holds. */
+/* models/placement.h: what each OCA holds, and how it gets there.
+ *
+ * A policy (models/placement_<name>.c, registry in placement.c) decides
+ * each night, at each site's fill window, which files each cluster should
+ * hold; models/fill.c moves them there as network flows; a file is
+ * servable on an OCA only once its transfer has completed. A reactive
+ * cache (models/cache.h) can share each OCA's storage with the plan.
+ * "static" is placement v1: filled once before the run, no fill traffic.
+ *
+ * Files: until the encoding issue's files (title, codec, rung) land, a
+ * file is a title. Placement code goes through placement_nfiles /
+ * placement_file_size / placement_file_of_title only, so switching to real
+ * files is a change here. */
 #ifndef LASTMILE_PLACEMENT_H
 #define LASTMILE_PLACEMENT_H
 
 #include "models/world.h"
 
-/* Fills every OCA's bitset of titles. 0 or -1 (OOM). */
-int placement_build(struct world *w);
-static inline int oca_holds(const struct world *w, uint32_t oca, uint32_t title)
+static inline uint32_t placement_nfiles(const struct world *w)
 {
-    return (int)(w->ocas[oca].holds[title >> 6] >> (title & 63) & 1);
+    return (uint32_t)w->ntitles;
 }
+static inline double placement_file_size(const struct world *w, uint32_t file)
+{
+    return w->titles[file].size_bytes;
+}
+static inline uint32_t placement_file_title(const struct world *w, uint32_t file)
+{
+    (void)w;
+    return file;
+}
+/* The file a session of this title streams (one per title for now). */
+static inline uint32_t placement_file_of_title(const struct world *w, uint32_t title)
+{
+    (void)w;
+    return title;
+}
+
+/* What a policy sees when it plans one site. */
+struct placement_view {
+    const struct world *w;
+    int site;
+    const double *demand;           /* per file: forecast requests per day in the site's region */
+    double demand_total;
+    const uint8_t *held_by_all_embedded;  /* per file: 1 when every embedded cluster of
+                                             the region plans it (for tiered; NULL otherwise) */
+};
+
+struct placement_rule {
+    const char *name;
+    int knows_truth;                /* plans from the real demand (oracle) */
+    int needs_embedded_plans;       /* wants held_by_all_embedded */
+    /* How many OCAs of the site should hold the file tonight (0: none).
+     * Files are offered in decreasing forecast demand per byte. */
+    int (*replicas)(const struct placement_view *v, uint32_t file);
+};
+
+/* The policy of that name ("static" has none: NULL). */
+const struct placement_rule *placement_policy_find(const char *name);
+
+/* Places the initial contents (the plan of the forecast known at the
+ * start, as if last night's fill had run), sets up the fill windows and
+ * reactive caches. 0, or -1 when memory runs out. */
+int placement_build(struct world *w);
+void placement_destroy(struct world *w);
+/* Called for every session once steering has chosen its path: counts the
+ * request for the observed forecast and the per-OCA hit ratios, and runs
+ * the reactive cache (a hit refreshes it; a miss admits the file). */
+void placement_on_request(struct world *w, int isp, uint32_t title, int tier, uint32_t res0);
+/* Whether oca's reactive cache holds the file (0 without caches). */
+int placement_cache_holds(const struct world *w, uint32_t oca, uint32_t file);
+/* Bytes in oca's reactive cache (0 without one). */
+double placement_cached_bytes(const struct world *w, uint32_t oca);
+/* Plans every site now, without fill (for the bench). 0 or -1. */
+int placement_plan_all(struct world *w);
+
+/* Placed and servable, or in the OCA's reactive cache. */
+static inline int oca_holds(const struct world *w, uint32_t oca, uint32_t file)
+{
+    const struct oca *o = &w->ocas[oca];
+    if ((file >> 6) < o->holds_words && (o->holds[file >> 6] >> (file & 63) & 1))
+        return 1;
+    return w->placement && placement_cache_holds(w, oca, file);
+}
+
+/* Summary figures (placement.c). */
+struct placement_totals {
+    double fill_bytes;              /* real bytes moved by fills */
+    double storage_used, storage;   /* bytes, all OCAs, at the end */
+    uint64_t cache_requests, cache_hits;
+    double cache_bytes_requested, cache_bytes_hit;
+    uint64_t files_added, files_evicted;
+};
+void placement_totals(const struct world *w, struct placement_totals *t);
 
 #endif

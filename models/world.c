@@ -23,6 +23,7 @@
 #include "models/metrics.h"
 #include "models/network.h"
 #include "models/placement.h"
+#include "models/placement_int.h"
 #include "models/player.h"
 #include "sim/results.h"
 #include "sim/rng.h"
@@ -130,6 +131,8 @@ struct world *world_create(const struct scenario *sc, struct engine *e,
     engine_on(e, EV_FAULT, fault_on_event, w);
     engine_on(e, EV_PLAY_TIMEOUT, failover_on_play_timeout, w);
     engine_on(e, EV_COST_SAMPLE, cost_on_sample, w);
+    engine_on(e, EV_FILL_START, fill_on_start, w);
+    engine_on(e, EV_FILL_DONE, fill_on_done, w);
     engine_prefetch_on(e, EV_DOWNLOAD_DONE, player_prefetch_download);
     engine_prefetch_on(e, EV_RESUME, player_prefetch);
     engine_prefetch_on(e, EV_SESSION_END, player_prefetch);
@@ -176,8 +179,7 @@ void world_destroy(struct world *w)
         rng_stream_destroy(w->isps[i].sessions);
         free(w->isps[i].embedded);
     }
-    for (uint32_t o = 0; w->ocas && o < w->nocas; o++)
-        free(w->ocas[o].holds);
+    placement_destroy(w);
     catalog_destroy(w);
     encoding_destroy(w->enc);
     cost_destroy(w);

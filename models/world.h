@@ -34,9 +34,15 @@ enum {
     EV_FAULT,               /* entity: fault; payload: 1 start, 0 end */
     EV_PLAY_TIMEOUT,        /* entity: session; payload: its generation */
     EV_COST_SAMPLE,         /* a 95th-percentile sample of billed links */
+    EV_PLAN,                /* entity: region; the nightly placement plan (models/placement.c) */
+    EV_FILL_START,          /* entity: site; its fill window opens */
+    EV_FILL_DONE,           /* entity: OCA; payload: its fill flow */
 };
 
-enum tier { TIER_EMBEDDED = 0, TIER_IX = 1, TIER_ORIGIN = 2, TIER_CDN = 3, TIER_COUNT = 4 };
+/* Viewing tiers first; fill traffic (placement's transfers) is a tier of
+ * its own on the same links. A session's bytes are by viewing tier only. */
+enum tier { TIER_EMBEDDED = 0, TIER_IX = 1, TIER_ORIGIN = 2, TIER_CDN = 3, TIER_FILL = 4, TIER_COUNT = 5 };
+#define TIER_VIEW_COUNT 4
 extern const char *const tier_name[TIER_COUNT];
 
 #define NONE UINT32_MAX
@@ -80,9 +86,11 @@ struct resource {
 struct oca {
     uint32_t site;
     uint32_t resource;
-    uint64_t *holds;                /* bitset over titles */
-    double stored_bytes;
+    uint64_t *holds;                /* bitset over files: placed and servable */
+    double stored_bytes;            /* placed (the reactive cache's are its own) */
     uint32_t titles_held;
+    uint32_t holds_words;           /* length of holds; files beyond are not held */
+    uint32_t requests_period, hits_period;  /* sessions counted at this OCA (placement_on_request) */
 };
 
 struct title {
@@ -122,7 +130,7 @@ struct session {
     /* Per-session totals in float: four tiers in the 176-byte budget
      * (models/access.c asserts it); the run's totals (metrics, resources)
      * are doubles, this only rounds the session rows (to ~1e-5). */
-    float bytes[TIER_COUNT];
+    float bytes[TIER_VIEW_COUNT];
     uint32_t segments;
     uint16_t switches;
     uint16_t access_trace;          /* 1 + index into world.access_pool; 0: constant access_bps */
@@ -192,6 +200,8 @@ struct metrics {
     simtime period_start;
 };
 
+struct placement;
+
 struct world {
     const struct scenario *sc;
     struct engine *engine;
@@ -213,6 +223,7 @@ struct world {
     double residual_watch_us;       /* E[min(W, D)^2] / 2m: mean residual length */
     gsl_ran_discrete_t *title_pick;
     size_t words_per_bitset;
+    struct placement *placement;    /* models/placement.c; NULL for "static" */
 
     struct session *sessions;
     uint32_t session_cap, session_free, nsessions_live;

@@ -75,7 +75,7 @@ struct table {
 
 enum {
     T_REGIONS, T_ISPS, T_SITES, T_OCAS, T_LINKS, T_TITLES, T_RUNGS, T_SESSIONS,
-    T_OCA_TS, T_LINK_TS, T_REGION_TS, T_TIER_TS, T_SUMMARY, T_FAULTS, T_MARKERS, T_COUNT
+    T_OCA_TS, T_LINK_TS, T_REGION_TS, T_TIER_TS, T_SUMMARY, T_FAULTS, T_MARKERS, T_CHURN, T_COUNT
 };
 
 /* The data tables in digest order (runs comes first, see digest_run).
@@ -116,7 +116,8 @@ static const struct table tables[T_COUNT] = {
         {"vmaf_mean", "REAL"} } },
     [T_OCA_TS] = { "oca_ts", "t_s, oca", {
         {"t_s", "REAL"}, {"oca", "INTEGER"}, {"bytes", "REAL"}, {"egress_bps", "REAL"},
-        {"utilization", "REAL"}, {"flows", "INTEGER"} } },
+        {"utilization", "REAL"}, {"flows", "INTEGER"}, {"requests", "INTEGER"},
+        {"hits", "INTEGER"}, {"stored_bytes", "REAL"} } },
     [T_LINK_TS] = { "link_ts", "t_s, link", {
         {"t_s", "REAL"}, {"link", "INTEGER"}, {"bytes", "REAL"}, {"bps", "REAL"},
         {"utilization", "REAL"} } },
@@ -135,6 +136,9 @@ static const struct table tables[T_COUNT] = {
     [T_MARKERS] = { "markers", "t_s, seq", {
         {"t_s", "REAL"}, {"seq", "INTEGER"}, {"kind", "TEXT"}, {"target", "TEXT"},
         {"fault", "INTEGER"} } },
+    [T_CHURN] = { "churn", "day, oca", {
+        {"day", "INTEGER"}, {"oca", "INTEGER"}, {"added", "INTEGER"}, {"evicted", "INTEGER"},
+        {"fill_bytes", "REAL"} } },
 };
 
 /* The runs columns that enter the digest, in order (run_id, wall_s and
@@ -697,7 +701,23 @@ int results_oca_ts(struct results *r, const struct oca_ts_row *x, struct error *
     rc |= bind_real(s, 5, x->egress_bps);
     rc |= bind_real(s, 6, x->utilization);
     rc |= bind_int(s, 7, x->flows);
+    rc |= bind_int(s, 8, x->requests);
+    rc |= bind_int(s, 9, x->hits);
+    rc |= bind_real(s, 10, x->stored_bytes);
     return write_row(r, s, rc, "oca_ts", err);
+}
+
+int results_churn(struct results *r, const struct churn_row *x, struct error *err)
+{
+    sqlite3_stmt *s = writer(r, T_CHURN, err);
+    if (!s)
+        return -1;
+    int rc = bind_int(s, 2, x->day);
+    rc |= bind_int(s, 3, x->oca);
+    rc |= bind_int(s, 4, x->added);
+    rc |= bind_int(s, 5, x->evicted);
+    rc |= bind_real(s, 6, x->fill_bytes);
+    return write_row(r, s, rc, "churn", err);
 }
 
 int results_link_ts(struct results *r, const struct link_ts_row *x, struct error *err)

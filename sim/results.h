@@ -89,7 +89,13 @@ struct fault_row {
  * something go down or come back, drained or undrained a cluster. */
 struct marker_row { double t_s; int seq; const char *kind; const char *target; int fault; };
 
-struct oca_ts_row { double t_s; int oca; double bytes; double egress_bps; double utilization; int flows; };
+/* requests: sessions counted at the OCA (served by it, or missed at its
+ * cluster and it is first in rendezvous order); hits: those it served;
+ * stored_bytes: placed and reactively cached bytes at the period's end. */
+struct oca_ts_row { double t_s; int oca; double bytes; double egress_bps; double utilization; int flows;
+                    int64_t requests; int64_t hits; double stored_bytes; };
+/* One OCA's placement churn over one local fill day (models/fill.c). */
+struct churn_row { int day; int oca; int64_t added; int64_t evicted; double fill_bytes; };
 struct link_ts_row { double t_s; int link; double bytes; double bps; double utilization; };
 struct region_ts_row { double t_s; int region; double concurrent; double target; int64_t arrivals; };
 struct tier_ts_row { double t_s; const char *tier; double bytes; double gbps; };
@@ -111,6 +117,7 @@ int results_rung(struct results *r, const struct rung_row *row, struct error *er
 int results_session(struct results *r, const struct session_row *row, struct error *err);
 int results_oca_ts(struct results *r, const struct oca_ts_row *row, struct error *err);
 int results_link_ts(struct results *r, const struct link_ts_row *row, struct error *err);
+int results_churn(struct results *r, const struct churn_row *row, struct error *err);
 int results_region_ts(struct results *r, const struct region_ts_row *row, struct error *err);
 int results_tier_ts(struct results *r, const struct tier_ts_row *row, struct error *err);
 int results_summary(struct results *r, const char *metric, double value, struct error *err);

@@ -42,7 +42,8 @@ const char *const scenario_ladders[] = { "per-title", "fixed", NULL };
 const char *const scenario_abr_rules[] = { "throughput", "rules", "bba", "bola", "robustmpc", NULL };
 const char *const scenario_abr_estimators[] = { "harmonic", "mean", "ewma", NULL };
 const char *const scenario_steering_policies[] = { "nearest-healthy", "nearest", "least-loaded", NULL };
-const char *const scenario_placement_policies[] = { "static", NULL };
+const char *const scenario_placement_policies[] = { "static", "popularity", "tiered", "hashed",
+                                                     "none", "oracle", NULL };
 const char *const scenario_site_kinds[] = { "embedded", "ix", NULL };
 
 /* Fraction of subscribers streaming at local hour h:00. A planning curve,
@@ -230,7 +231,7 @@ static int rd_isps(struct sr *l, const cJSON *root, struct scenario *s)
 static int rd_sites(struct sr *l, const cJSON *root, struct scenario *s)
 {
     static const char *const keys[] = { "id", "kind", "isp", "region", "ocas", NULL };
-    static const char *const oca_keys[] = { "count", "storage", "egress", NULL };
+    static const char *const oca_keys[] = { "count", "storage", "egress", "kind", "fill_window", NULL };
     const cJSON *arr;
     int n;
     char list[256];
@@ -295,7 +296,8 @@ static int rd_sites(struct sr *l, const cJSON *root, struct scenario *s)
         size_t mo = sr_push_key(l, "ocas");
         if (sr_int(l, o, "count", 1, 1, 100000, &t->oca_count)
             || sr_bytes(l, o, "storage", "120TB", &t->oca_storage_bytes)
-            || sr_rate(l, o, "egress", "100Gbps", &t->oca_egress_bps))
+            || sr_rate(l, o, "egress", "100Gbps", &t->oca_egress_bps)
+            || scenario_read_site_fill(l, o, t))
             return -1;
         sr_pop(l, mo);
         sr_pop(l, m);
@@ -468,13 +470,8 @@ static int rd_sections(struct sr *l, const cJSON *root, struct scenario *s)
     if (scenario_read_control(l, root, s))     /* steering, control_plane, cdn, cost, faults */
         return -1;
 
-    if (sr_object(l, root, "placement", policy_keys, &o))
+    if (scenario_read_placement(l, root, s))
         return -1;
-    m = sr_push_key(l, "placement");
-    if (sr_enum(l, o, "policy", scenario_placement_policies, &e))
-        return -1;
-    s->placement = (enum placement_policy)e;
-    sr_pop(l, m);
 
     if (sr_object(l, root, "network", network_keys, &o))
         return -1;

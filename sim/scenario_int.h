@@ -27,6 +27,17 @@ extern const char *const scenario_site_kinds[];         /* enum site_kind */
 extern const char *const scenario_fault_kinds[];        /* enum fault_kind */
 extern const char *const scenario_drain_policies[];     /* "off", "qoe" */
 
+/* ---- scenario_placement.c: the placement section, a site's fill keys ---- */
+struct sr;
+struct jsonw;
+extern const char *const scenario_forecast_sources[];  /* enum forecast_source */
+extern const char *const scenario_oca_kinds[];         /* enum oca_kind */
+int scenario_read_placement(struct sr *l, const cJSON *root, struct scenario *s);
+/* "kind" and "fill_window" of a site's "ocas" object. */
+int scenario_read_site_fill(struct sr *l, const cJSON *ocas, struct cfg_site *t);
+void scenario_resolve_placement(struct jsonw *w, const struct scenario *s);
+void scenario_resolve_site_fill(struct jsonw *w, const struct cfg_site *t);
+
 /* Applies one "KEY=VALUE" override to the parsed tree (root is an object).
  * Returns 0, or -1 with err->path and err->msg filled. */
 int scenario_apply_set(cJSON *root, const char *set, struct error *err);

@@ -105,6 +105,7 @@ static void sites(struct jsonw *w, const struct scenario *s)
         jsonw_number(w, "count", t->oca_count);
         jsonw_string(w, "storage", units_format_bytes(t->oca_storage_bytes, b, sizeof b));
         rate(w, "egress", t->oca_egress_bps);
+        scenario_resolve_site_fill(w, t);
         jsonw_end_object(w);
         jsonw_end_object(w);
     }
@@ -174,7 +175,7 @@ char *scenario_resolve_json(const struct scenario *s)
     jsonw_end_object(&w);
 
     scenario_resolve_control(&w, s);
-    policy(&w, "placement", scenario_placement_policies, s->placement);
+    scenario_resolve_placement(&w, s);
 
     jsonw_begin_object(&w, "network");
     duration(&w, "share_period", s->network.share_period);

@@ -60,7 +60,7 @@ Test(world, bytes_requested_equal_bytes_served_by_the_tiers)
     cr_assert_eq(world_finish(r.w), 0);
     struct world *w = r.w;
     double tiers = 0, served = 0;
-    for (int k = 0; k < TIER_COUNT; k++) {
+    for (int k = 0; k < TIER_VIEW_COUNT; k++) {
         tiers += w->m.bytes_tier[k];
         if (k != TIER_CDN)          /* no CDN in this world */
             cr_assert_gt(w->m.bytes_tier[k], 0, "tier %s served nothing", tier_name[k]);

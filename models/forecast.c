@@ -1,0 +1,92 @@
+/* models/forecast.c: each region's demand forecast per file for the next
+ * fill night, and the files ranked by it.
+ *
+ * Ranking follows Open Connect's published rule (reference/DOMAIN.md
+ * §1.3-1.4): predicted bytes streamed divided by file size. A session of a
+ * title streams on average E[min(W, D)] of its duration D (the watch-time
+ * model, models/catalog.c), so the score is forecast requests x
+ * E[min(W, D)] / D per byte of the file, up to a constant.
+ *
+ * Sources of the forecast:
+ *   catalog   the catalog's popularity times a lognormal error factor
+ *             exp(sigma Z - sigma^2/2) (mean 1), Z drawn per (region, night,
+ *             file) from a counter-based hash, so no draw depends on the
+ *             order of others;
+ *   observed  the requests the run itself counted in the region since the
+ *             last forecast (the previous day); before anything has been
+ *             observed (the initial contents, a warm-up) the catalog's
+ *             popularity; unseen files rank by popularity after seen ones;
+ *   oracle    the real distribution the demand draws titles from (the
+ *             oracle policy): it knows tomorrow's demand in distribution, not
+ *             the sampled requests (approximation: see scenarios/README.md).
+ * The catalog has no scheduled releases yet, so "known in advance" holds
+ * trivially: every title exists from the start. */
+#include "models/placement_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "models/catalog.h"
+#include "sim/rng.h"
+
+struct scored {
+    double score;
+    uint32_t file;
+};
+
+static int by_score_desc(const void *a, const void *b)
+{
+    const struct scored *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    return (x->file > y->file) - (x->file < y->file);
+}
+
+static double gauss_from_hash(uint64_t key)
+{
+    double u1 = 1.0 - rng_hash_unit(key), u2 = rng_hash_unit(key ^ UINT64_C(0x9e3779b97f4a7c15));
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+int forecast_update(struct world *w, int region, int64_t day)
+{
+    struct placement *pl = w->placement;
+    if (pl->forecast_day[region] == day)
+        return 0;
+    uint32_t n = pl->nfiles;
+    double *fc = pl->forecast + (size_t)region * n;
+    double *obs = pl->observed + (size_t)region * n;
+    const struct cfg_placement *cp = &w->sc->place;
+    double seen = 0;
+    for (uint32_t f = 0; f < n; f++)
+        seen += obs[f];
+    uint64_t base = rng_mix(w->sc->seed, RNG_FORECAST, (uint64_t)region);
+    for (uint32_t f = 0; f < n; f++) {
+        double p = w->titles[placement_file_title(w, f)].popularity;
+        if (pl->policy->knows_truth) {
+            fc[f] = p;
+        } else if (cp->forecast == FORECAST_OBSERVED && seen > 0) {
+            /* A prior far below one request breaks ties among unseen files. */
+            fc[f] = obs[f] + 1e-6 * p;
+        } else if (cp->forecast == FORECAST_CATALOG && cp->forecast_error > 0) {
+            double s = cp->forecast_error;
+            double z = gauss_from_hash(rng_mix(base, (uint64_t)day, f));
+            fc[f] = p * exp(s * z - s * s / 2);
+        } else {
+            fc[f] = p;
+        }
+        obs[f] = 0;
+    }
+    struct scored *sc = malloc((size_t)n * sizeof *sc);
+    if (!sc)
+        return -1;
+    for (uint32_t f = 0; f < n; f++)
+        sc[f] = (struct scored){ fc[f] * pl->watch_frac[f] / placement_file_size(w, f), f };
+    qsort(sc, n, sizeof *sc, by_score_desc);
+    uint32_t *rank = pl->rank + (size_t)region * n;
+    for (uint32_t i = 0; i < n; i++)
+        rank[i] = sc[i].file;
+    free(sc);
+    pl->forecast_day[region] = day;
+    return 0;
+}

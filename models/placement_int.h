@@ -1,0 +1,66 @@
+/* models/placement_int.h: the state shared by placement.c (plans, caches,
+ * requests), forecast.c and fill.c. Not for other modules. */
+#ifndef LASTMILE_PLACEMENT_INT_H
+#define LASTMILE_PLACEMENT_INT_H
+
+#include "models/cache.h"
+#include "models/placement.h"
+
+struct oca_place {
+    uint64_t *target;               /* bitset over files: tonight's plan */
+    uint32_t target_words;
+    uint32_t *queue;                /* files to fill, best first */
+    uint32_t nqueue, qpos, queue_cap;
+    uint32_t *evict;                /* held but not planned, least wanted first */
+    uint32_t nevict, epos, evict_cap;
+    uint32_t flow, file;            /* transfer in flight (flow NONE: none) */
+    double night_bytes;             /* real bytes filled (or in flight) since the window opened */
+    double max_night_bytes;         /* the most any night has filled, for tests */
+    simtime window_end;
+    double capacity;                /* bytes for placed files */
+    double fill_rate_bps;           /* real, before sampling */
+    double night_cap;               /* bytes; 0: none */
+    struct cache *cache;            /* reactive, or NULL */
+    int64_t day;                    /* local fill day the churn counters are for */
+    uint32_t added_day, evicted_day;
+    double fill_bytes_day;
+};
+
+struct placement {
+    const struct placement_rule *policy;
+    uint32_t nfiles;
+    struct oca_place *o;
+    double *observed;               /* per region x file: requests since the last forecast */
+    double *forecast;               /* per region x file: the current forecast */
+    uint32_t *rank;                 /* per region x file: files best first */
+    int64_t *forecast_day;          /* per region: the local day of its forecast, -1 none */
+    double *watch_frac;             /* per file: expected fraction of it a session streams */
+    uint8_t *all_embedded;          /* scratch, per file */
+    uint32_t *hrw;                  /* scratch, per OCA of the biggest site */
+    /* totals */
+    double fill_bytes;
+    uint64_t cache_requests, cache_hits, files_added, files_evicted;
+    double cache_bytes_requested, cache_bytes_hit;
+};
+
+/* forecast.c: brings region r's forecast and ranking to the local day
+ * `day` (no-op when current). 0 or -1 (OOM). */
+int forecast_update(struct world *w, int region, int64_t day);
+
+/* placement.c */
+void placement_set_held(struct world *w, uint32_t oca, uint32_t file, int held);
+int placement_plan_site(struct world *w, int site, int64_t day);
+int bitset_get(const uint64_t *b, uint32_t words, uint32_t i);
+
+/* Writes the churn rows of the site's OCAs for their current day and
+ * starts counting `day` (site -1: every OCA, at the run's end). */
+void placement_flush_churn(struct world *w, int site, int64_t day);
+
+/* fill.c: the fill windows. */
+void fill_on_start(void *ctx, const struct event *ev);
+void fill_on_done(void *ctx, const struct event *ev);
+/* Local day and the next window opening of a site at or after now. */
+int64_t fill_local_day(const struct world *w, int site, simtime t);
+simtime fill_next_window(const struct world *w, int site, simtime after);
+
+#endif
