@@ -12,10 +12,13 @@
  *             exp(sigma Z - sigma^2/2) (mean 1), Z drawn per (region, night,
  *             file) from a counter-based hash, so no draw depends on the
  *             order of others;
- *   observed  the requests the run itself counted in the region since the
- *             last forecast (the previous day); before anything has been
- *             observed (the initial contents, a warm-up) the catalog's
- *             popularity; unseen files rank by popularity after seen ones;
+ *   observed  the shares of requests the run itself counted in the region
+ *             since the last forecast (the previous day), smoothed over days
+ *             (new = (old + observed) / 2: a half-life of one day; Netflix
+ *             smooths "historical viewing over multiple days", DOMAIN.md
+ *             §1.4); before anything has been observed (the initial
+ *             contents, a warm-up) the catalog's popularity, which is also
+ *             the prior the first observations are averaged with;
  *   oracle    the real distribution the demand draws titles from (the
  *             oracle policy): it knows tomorrow's demand in distribution, not
  *             the sampled requests (approximation: see scenarios/README.md).
@@ -66,8 +69,10 @@ int forecast_update(struct world *w, int region, int64_t day)
         if (pl->policy->knows_truth) {
             fc[f] = p;
         } else if (cp->forecast == FORECAST_OBSERVED && seen > 0) {
-            /* A prior far below one request breaks ties among unseen files. */
-            fc[f] = obs[f] + 1e-6 * p;
+            /* Shares, smoothed over days with a half-life of one day; the
+             * first forecast (the catalog's) is the prior. */
+            double prev = pl->forecast_day[region] == INT64_MIN ? p : fc[f];
+            fc[f] = 0.5 * prev + 0.5 * obs[f] / seen;
         } else if (cp->forecast == FORECAST_CATALOG && cp->forecast_error > 0) {
             double s = cp->forecast_error;
             double z = gauss_from_hash(rng_mix(base, (uint64_t)day, f));
@@ -84,8 +89,11 @@ int forecast_update(struct world *w, int region, int64_t day)
         sc[f] = (struct scored){ fc[f] * pl->watch_frac[f] / placement_file_size(w, f), f };
     qsort(sc, n, sizeof *sc, by_score_desc);
     uint32_t *rank = pl->rank + (size_t)region * n;
-    for (uint32_t i = 0; i < n; i++)
+    uint32_t *pos = pl->pos + (size_t)region * n;
+    for (uint32_t i = 0; i < n; i++) {
         rank[i] = sc[i].file;
+        pos[sc[i].file] = i;
+    }
     free(sc);
     pl->forecast_day[region] = day;
     return 0;

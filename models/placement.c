@@ -125,6 +125,12 @@ static int build_static(struct world *w)
     return 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int push_u32(uint32_t **a, uint32_t *n, uint32_t *cap, uint32_t v)
 {
     if (*n == *cap) {
@@ -184,10 +190,7 @@ int placement_plan_site(struct world *w, int site, int64_t day)
         v.held_by_all_embedded = pl->all_embedded;
     }
     double room[st->noca ? st->noca : 1];
-    double smallest = INFINITY, most_room = 0;
-    for (uint32_t f = 0; f < n; f++)
-        if (placement_file_size(w, f) < smallest)
-            smallest = placement_file_size(w, f);
+    double smallest = pl->smallest, most_room = 0;
     for (uint32_t k = 0; k < st->noca; k++) {
         struct oca_place *op = &pl->o[st->first_oca + k];
         memset(op->target, 0, (size_t)op->target_words * sizeof *op->target);
@@ -204,54 +207,104 @@ int placement_plan_site(struct world *w, int site, int64_t day)
         double size = placement_file_size(w, f);
         if (size > most_room)
             continue;
-        steering_rank(w, site, f, pl->hrw);
-        int placed = 0;
-        for (uint32_t k = 0; k < st->noca && placed < r; k++) {
-            uint32_t o = pl->hrw[k], j = o - st->first_oca;
-            if (room[j] < size)
+        /* Copies stay where they are (no moves inside a cluster: Open
+         * Connect's placement aims to "stay stable day to day", DOMAIN.md
+         * §1.4); new copies go to the first OCAs in rendezvous order that
+         * have room: each score computed once, then the best eligible
+         * picked (a full sort per file would cost noca^2 hashes). Scores
+         * are computed only when a copy is missing: most nights most files
+         * are where they were, and the hashes are the plan's main cost. */
+        uint64_t *score = pl->score;
+        uint8_t *state = pl->state;     /* 0 none, 1 holds it, 2 scored, 3 taken */
+        int placed = 0, hashed = 0;
+        for (uint32_t k = 0; k < st->noca; k++) {
+            const struct oca *x = &w->ocas[st->first_oca + k];
+            state[k] = bitset_get(x->holds, x->holds_words, f) ? 1 : 0;
+        }
+        while (placed < r) {
+            uint32_t j = NONE;
+            for (uint32_t k = 0; k < st->noca && j == NONE; k++)
+                if (state[k] == 1 && room[k] >= size)
+                    j = k;
+            if (j == NONE && hashed) {
+                for (uint32_t k = 0; k < st->noca; k++)
+                    if (state[k] == 2 && room[k] >= size && (j == NONE || score[k] > score[j]))
+                        j = k;
+            }
+            if (j == NONE && !hashed) {
+                hashed = 1;
+                for (uint32_t k = 0; k < st->noca; k++)
+                    if (state[k] == 0) {
+                        score[k] = steering_hrw(f, st->first_oca + k);
+                        state[k] = 2;
+                    }
                 continue;
+            }
+            if (j == NONE)
+                break;
+            state[j] = 3;
+            uint32_t o = st->first_oca + j;
             struct oca_place *op = &pl->o[o];
             if (bitset_reserve(&op->target, &op->target_words, f, w->words_per_bitset) != 0)
                 return -1;
             op->target[f >> 6] |= UINT64_C(1) << (f & 63);
+            /* most_room only falls when its own OCA fills: rescan then. */
+            int was_most = room[j] >= most_room;
             room[j] -= size;
             placed++;
-        }
-        if (placed) {
-            most_room = 0;
-            for (uint32_t k = 0; k < st->noca; k++)
-                if (room[k] > most_room)
-                    most_room = room[k];
+            if (was_most) {
+                double m = 0;
+                for (uint32_t k = 0; k < st->noca; k++)
+                    m = room[k] > m ? room[k] : m;
+                most_room = m;
+            }
         }
     }
     /* Tonight's work per OCA: fill what is planned and missing, best
-     * first; evict what is held and not planned, least wanted first. */
+     * first; evict what is held and not planned, least wanted first. Word
+     * by word, since a night changes few files (Temkin 2014: "churns less
+     * than 1% a day"); only the changed files are sorted by rank. */
+    const uint32_t *pos = pl->pos + (size_t)region * n;
     for (uint32_t k = 0; k < st->noca; k++) {
         uint32_t o = st->first_oca + k;
         struct oca_place *op = &pl->o[o];
         const struct oca *x = &w->ocas[o];
         op->nqueue = op->qpos = op->nevict = op->epos = 0;
-        for (uint32_t i = 0; i < n; i++) {
-            uint32_t f = rank[i];
-            if (bitset_get(op->target, op->target_words, f) && !bitset_get(x->holds, x->holds_words, f) &&
-                push_u32(&op->queue, &op->nqueue, &op->queue_cap, f) != 0)
-                return -1;
+        uint32_t words = op->target_words > x->holds_words ? op->target_words : x->holds_words;
+        uint32_t nadd = 0, ndel = 0;
+        uint64_t *add = pl->keys, *del = pl->keys + n;
+        for (uint32_t i = 0; i < words; i++) {
+            uint64_t t = i < op->target_words ? op->target[i] : 0;
+            uint64_t h = i < x->holds_words ? x->holds[i] : 0;
+            for (uint64_t a = t & ~h; a; a &= a - 1) {
+                uint32_t f = i * 64 + (uint32_t)__builtin_ctzll(a);
+                add[nadd++] = (uint64_t)pos[f] << 32 | f;
+            }
+            for (uint64_t d = h & ~t; d; d &= d - 1) {
+                uint32_t f = i * 64 + (uint32_t)__builtin_ctzll(d);
+                del[ndel++] = (uint64_t)(n - 1 - pos[f]) << 32 | f;
+            }
         }
-        for (uint32_t i = n; i-- > 0;) {
-            uint32_t f = rank[i];
-            if (!bitset_get(op->target, op->target_words, f) && bitset_get(x->holds, x->holds_words, f) &&
-                push_u32(&op->evict, &op->nevict, &op->evict_cap, f) != 0)
+        qsort(add, nadd, sizeof *add, cmp_u64);
+        qsort(del, ndel, sizeof *del, cmp_u64);
+        for (uint32_t i = 0; i < nadd; i++)
+            if (push_u32(&op->queue, &op->nqueue, &op->queue_cap, (uint32_t)add[i]) != 0)
                 return -1;
-        }
+        for (uint32_t i = 0; i < ndel; i++)
+            if (push_u32(&op->evict, &op->nevict, &op->evict_cap, (uint32_t)del[i]) != 0)
+                return -1;
     }
     return 0;
 }
 
+/* Embedded sites first, so tiered's IXs see their region's plans. */
 int placement_plan_all(struct world *w)
 {
-    for (int s = 0; s < w->nsites; s++)
-        if (placement_plan_site(w, s, fill_local_day(w, s, w->engine->now)) != 0)
-            return -1;
+    for (int pass = 0; pass < 2; pass++)
+        for (int s = 0; s < w->nsites; s++)
+            if ((w->sc->sites[s].kind == SITE_EMBEDDED) == (pass == 0) &&
+                placement_plan_site(w, s, fill_local_day(w, s, w->engine->now)) != 0)
+                return -1;
     return 0;
 }
 
@@ -276,15 +329,23 @@ int placement_build(struct world *w)
     pl->observed = calloc(rn, sizeof *pl->observed);
     pl->forecast = calloc(rn, sizeof *pl->forecast);
     pl->rank = calloc(rn, sizeof *pl->rank);
+    pl->pos = calloc(rn, sizeof *pl->pos);
+    pl->keys = malloc(2 * (size_t)(n ? n : 1) * sizeof *pl->keys);
     pl->forecast_day = malloc((size_t)sc->nregions * sizeof *pl->forecast_day);
     pl->watch_frac = malloc((size_t)n * sizeof *pl->watch_frac);
     pl->all_embedded = malloc(n ? n : 1);
     pl->hrw = malloc(maxn * sizeof *pl->hrw);
+    pl->score = malloc(maxn * sizeof *pl->score);
+    pl->state = malloc(maxn);
     if (!pl->o || !pl->observed || !pl->forecast || !pl->rank || !pl->forecast_day ||
-        !pl->watch_frac || !pl->all_embedded || !pl->hrw)
+        !pl->watch_frac || !pl->all_embedded || !pl->hrw || !pl->score || !pl->state || !pl->pos || !pl->keys)
         return -1;
     for (int r = 0; r < sc->nregions; r++)
         pl->forecast_day[r] = INT64_MIN;
+    pl->smallest = INFINITY;
+    for (uint32_t f = 0; f < n; f++)
+        if (placement_file_size(w, f) < pl->smallest)
+            pl->smallest = placement_file_size(w, f);
     double median = (double)sc->demand.watch_median, sigma = sc->demand.watch_sigma;
     for (uint32_t f = 0; f < n; f++) {
         double d = (double)w->titles[placement_file_title(w, f)].duration;
@@ -339,10 +400,14 @@ void placement_destroy(struct world *w)
     free(pl->observed);
     free(pl->forecast);
     free(pl->rank);
+    free(pl->pos);
+    free(pl->keys);
     free(pl->forecast_day);
     free(pl->watch_frac);
     free(pl->all_embedded);
     free(pl->hrw);
+    free(pl->score);
+    free(pl->state);
     free(pl);
     w->placement = NULL;
 }

@@ -33,10 +33,15 @@ struct placement {
     double *observed;               /* per region x file: requests since the last forecast */
     double *forecast;               /* per region x file: the current forecast */
     uint32_t *rank;                 /* per region x file: files best first */
+    uint32_t *pos;                  /* per region x file: its place in rank */
+    uint64_t *keys;                 /* scratch, 2 per file */
     int64_t *forecast_day;          /* per region: the local day of its forecast, -1 none */
+    double smallest;                /* the smallest file's size */
     double *watch_frac;             /* per file: expected fraction of it a session streams */
     uint8_t *all_embedded;          /* scratch, per file */
     uint32_t *hrw;                  /* scratch, per OCA of the biggest site */
+    uint64_t *score;                /* scratch, likewise */
+    uint8_t *state;                 /* scratch, likewise */
     /* totals */
     double fill_bytes;
     uint64_t cache_requests, cache_hits, files_added, files_evicted;

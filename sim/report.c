@@ -83,7 +83,8 @@ static void fmt_metric(const struct metric *m, char *buf, size_t n, const char *
         snprintf(buf, n, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
         return;
     }
-    if (starts_with(name, "bytes.") || ends_with(name, "_bytes") || starts_with(name, "storage.")) {
+    if ((starts_with(name, "bytes.") || ends_with(name, "_bytes") || starts_with(name, "storage.")) &&
+        !ends_with(name, "_fraction")) {
         if (fabs(v) >= 1e12) {
             v /= 1e12;
             *unit = "TB";
@@ -91,7 +92,7 @@ static void fmt_metric(const struct metric *m, char *buf, size_t n, const char *
             v /= 1e9;
             *unit = "GB";
         }
-    } else if (starts_with(name, "offload.") || ends_with(name, "ratio")) {
+    } else if (starts_with(name, "offload.") || ends_with(name, "ratio") || ends_with(name, "_fraction")) {
         v *= 100;
         *unit = "%";
     } else if (ends_with(name, "_s")) {

@@ -1,0 +1,256 @@
+/* tests/test_placement.c: placement policies and fill in whole runs: the
+ * oracle never does worse than popularity on the same demand, fill bytes
+ * never exceed window x rate cap (nor the nightly volume), a file is not
+ * servable while its transfer runs, hashed copies follow steering's
+ * rendezvous order, tiered IXs skip what the embedded cluster holds, and a
+ * reactive cache alone fills OCAs on misses. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/placement.h"
+#include "models/placement_int.h"
+#include "models/steering.h"
+#include "models/world.h"
+#include "sim/engine.h"
+#include "sim/scenario.h"
+
+/* One region at UTC-3, one ISP with an embedded cluster of 3 OCAs that
+ * holds a slice of the catalog, an IX, the origin. Starts at 00:00 local. */
+static const char BASE[] =
+    "{\"name\": \"p\", \"start\": \"2026-11-20T03:00:00Z\", \"duration\": \"%s\", \"seed\": %d,"
+    " \"sample\": %g,"
+    " \"regions\": [{\"id\": \"r\", \"utc_offset\": \"-03:00\", \"subscribers\": 20000}],"
+    " \"isps\": [{\"id\": \"a\", \"region\": \"r\", \"share\": 1.0,"
+    "             \"peering\": [{\"ix\": \"ix\", \"capacity\": \"10Gbps\"}], \"transit\": \"10Gbps\"}],"
+    " \"sites\": [{\"id\": \"a1\", \"kind\": \"embedded\", \"isp\": \"a\","
+    "              \"ocas\": {\"count\": %d, \"storage\": \"%s\", \"egress\": \"10Gbps\"}},"
+    "             {\"id\": \"ix\", \"kind\": \"ix\", \"region\": \"r\","
+    "              \"ocas\": {\"count\": 2, \"storage\": \"4TB\", \"egress\": \"20Gbps\"}}],"
+    " \"catalog\": {\"titles\": 2000, \"popularity\": {\"model\": \"zipf\", \"alpha\": %g}},"
+    " \"placement\": {%s},"
+    " \"metrics\": {\"period\": \"10m\"}}";
+
+struct run {
+    struct scenario sc;
+    struct engine e;
+    struct world *w;
+};
+
+struct opts {
+    const char *duration;
+    int seed;
+    double sample;
+    int ocas;
+    const char *storage;
+    double alpha;
+    const char *placement;
+};
+
+static void start(struct run *r, const struct opts *o, int run_engine)
+{
+    char text[8192];
+    snprintf(text, sizeof text, BASE, o->duration, o->seed, o->sample ? o->sample : 0.2,
+             o->ocas ? o->ocas : 3, o->storage ? o->storage : "700GB", o->alpha ? o->alpha : 0.9,
+             o->placement);
+    struct error err = {0};
+    int rc = scenario_load_text("p.json", text, NULL, 0, &r->sc, &err);
+    cr_assert_eq(rc, 0, "%s: %s", err.path, err.msg);
+    cr_assert_eq(engine_init(&r->e, r->sc.duration, 1024), 0);
+    r->w = world_create(&r->sc, &r->e, NULL, &err);
+    cr_assert_not_null(r->w, "%s", err.msg);
+    if (run_engine) {
+        cr_assert_eq(engine_run(&r->e, NULL, NULL), 0);
+        cr_assert_eq(world_finish(r->w), 0);
+    }
+}
+
+static void stop(struct run *r)
+{
+    world_destroy(r->w);
+    engine_destroy(&r->e);
+    scenario_free(&r->sc);
+}
+
+static double embedded_share(const struct world *w)
+{
+    double total = 0;
+    for (int k = 0; k < TIER_VIEW_COUNT; k++)
+        total += w->m.bytes_tier[k];
+    return w->m.bytes_tier[TIER_EMBEDDED] / total;
+}
+
+Test(placement, oracle_never_worse_than_popularity, .timeout = 120)
+{
+    const char *forecasts[] = {
+        "\"forecast\": \"catalog\", \"forecast_error\": 1.0",
+        "\"forecast\": \"catalog\", \"forecast_error\": 0.3",
+        "\"forecast\": \"observed\"",
+    };
+    for (int seed = 1; seed <= 2; seed++)
+        for (int k = 0; k < 3; k++) {
+            char pop[256], orc[256];
+            snprintf(pop, sizeof pop, "\"policy\": \"popularity\", %s", forecasts[k]);
+            snprintf(orc, sizeof orc, "\"policy\": \"oracle\", %s", forecasts[k]);
+            struct run a, b;
+            start(&a, &(struct opts){ .duration = "30h", .seed = seed, .sample = 0.05, .placement = pop }, 1);
+            start(&b, &(struct opts){ .duration = "30h", .seed = seed, .sample = 0.05, .placement = orc }, 1);
+            double p = embedded_share(a.w), o = embedded_share(b.w);
+            cr_expect_geq(o, p - 0.002, "seed %d, %s: oracle %.4f < popularity %.4f", seed, forecasts[k], o, p);
+            stop(&a);
+            stop(&b);
+        }
+}
+
+/* With no forecast error the forecast is the truth: same plan, same run. */
+Test(placement, exact_forecast_equals_the_oracle)
+{
+    struct run a, b;
+    start(&a, &(struct opts){ .duration = "3h", .seed = 3, .placement = "\"policy\": \"popularity\"" }, 1);
+    start(&b, &(struct opts){ .duration = "3h", .seed = 3, .placement = "\"policy\": \"oracle\"" }, 1);
+    for (int k = 0; k < TIER_COUNT; k++)
+        cr_assert_eq(a.w->m.bytes_tier[k], b.w->m.bytes_tier[k], "tier %d", k);
+    stop(&a);
+    stop(&b);
+}
+
+static void check_fill_caps(const char *placement, double rate_bps, double window_s, double volume)
+{
+    struct run r;
+    start(&r, &(struct opts){ .duration = "50h", .seed = 4, .sample = 0.05, .placement = placement }, 1);
+    const struct placement *pl = r.w->placement;
+    double most = 0;
+    for (uint32_t o = 0; o < r.w->nocas; o++) {
+        double night = pl->o[o].max_night_bytes;
+        cr_assert_leq(night, rate_bps / 8 * window_s, "OCA %u filled %.0f bytes in a night", o, night);
+        if (volume > 0)
+            cr_assert_leq(night, volume, "OCA %u filled %.0f bytes, over the volume cap", o, night);
+        if (night > most)
+            most = night;
+    }
+    /* The caps bind: something was filled, and close to the cap. */
+    cr_assert_gt(r.w->m.bytes_tier[TIER_FILL], 0);
+    cr_assert_gt(most, 0.5 * fmin(rate_bps / 8 * window_s, volume > 0 ? volume : INFINITY),
+                 "the busiest night filled only %.0f bytes", most);
+    stop(&r);
+}
+
+Test(placement, fill_bytes_never_exceed_window_times_rate_cap, .timeout = 120)
+{
+    check_fill_caps("\"policy\": \"popularity\", \"forecast\": \"catalog\", \"forecast_error\": 1.5,"
+                    " \"fill_window\": [\"02:00\", \"03:00\"],"
+                    " \"fill_rate\": {\"storage\": \"200Mbps\"}",
+                    200e6, 3600, 0);
+}
+
+Test(placement, fill_bytes_never_exceed_the_nightly_volume, .timeout = 120)
+{
+    check_fill_caps("\"policy\": \"popularity\", \"forecast\": \"catalog\", \"forecast_error\": 1.5,"
+                    " \"fill_rate\": {\"storage\": \"1Gbps\"}, \"fill_volume\": {\"storage\": \"60GB\"}",
+                    1e9, 12 * 3600, 60e9);
+}
+
+/* The run ends at 02:30 local, mid-window: every transfer in flight is of
+ * a file its OCA cannot serve yet, and steering does not send clients to
+ * it for that file. */
+Test(placement, a_file_is_not_servable_while_its_transfer_runs)
+{
+    struct run r;
+    start(&r, &(struct opts){ .duration = "26h30m", .seed = 5, .sample = 0.05,
+                              .placement = "\"policy\": \"popularity\", \"forecast\": \"observed\","
+                                           " \"fill_rate\": {\"storage\": \"50Mbps\"}" }, 1);
+    const struct placement *pl = r.w->placement;
+    int in_flight = 0;
+    for (uint32_t o = 0; o < r.w->nocas; o++) {
+        if (pl->o[o].flow == NONE)
+            continue;
+        in_flight++;
+        uint32_t f = pl->o[o].file;
+        cr_assert(!oca_holds(r.w, o, f), "OCA %u serves file %u before its transfer completed", o, f);
+    }
+    cr_assert_gt(in_flight, 0, "no transfer in flight at 02:30: the test checks nothing");
+    cr_assert_gt(pl->files_added, 0);
+    stop(&r);
+}
+
+Test(placement, hashed_copies_follow_steering_rendezvous_order)
+{
+    struct run r;
+    start(&r, &(struct opts){ .duration = "10m", .seed = 6, .ocas = 4, .storage = "100TB", .alpha = 1.2,
+                              .placement = "\"policy\": \"hashed\"" }, 0);
+    const struct world *w = r.w;
+    const struct site *st = &w->sites[0];
+    uint32_t order[4];
+    int multi = 0;
+    for (uint32_t f = 0; f < placement_nfiles(w); f++) {
+        steering_rank(w, 0, f, order);
+        int copies = 0;
+        for (uint32_t k = 0; k < st->noca; k++)
+            copies += oca_holds(w, order[k], f);
+        cr_assert_geq(copies, 1, "file %u not placed although storage is ample", f);
+        /* The copies are the first `copies` OCAs in rendezvous order. */
+        for (int k = 0; k < copies; k++)
+            cr_assert(oca_holds(w, order[k], f), "file %u: copy %d is not on HRW rank %d", f, k, k);
+        multi += copies > 1;
+    }
+    cr_assert(oca_holds(w, order[0], 0));
+    steering_rank(w, 0, 0, order);
+    int hot = 0;
+    for (uint32_t k = 0; k < st->noca; k++)
+        hot += oca_holds(w, order[k], 0);
+    cr_assert_geq(hot, 2, "the hottest file has %d copies", hot);
+    cr_assert_gt(multi, 0);
+    stop(&r);
+}
+
+Test(placement, tiered_ix_holds_only_what_the_embedded_cluster_lacks)
+{
+    struct run r;
+    start(&r, &(struct opts){ .duration = "10m", .seed = 7, .placement = "\"policy\": \"tiered\"" }, 0);
+    const struct world *w = r.w;
+    const struct site *e = &w->sites[0], *ix = &w->sites[1];
+    int ix_files = 0;
+    for (uint32_t f = 0; f < placement_nfiles(w); f++) {
+        int in_e = 0, in_ix = 0;
+        for (uint32_t k = 0; k < e->noca; k++)
+            in_e |= oca_holds(w, e->first_oca + k, f);
+        for (uint32_t k = 0; k < ix->noca; k++)
+            in_ix |= oca_holds(w, ix->first_oca + k, f);
+        cr_assert(!(in_e && in_ix), "file %u is both embedded and at the IX", f);
+        ix_files += in_ix;
+    }
+    cr_assert_gt(ix_files, 0);
+    stop(&r);
+}
+
+Test(placement, none_with_a_reactive_cache_fills_on_misses)
+{
+    struct run r;
+    start(&r, &(struct opts){ .duration = "2h", .seed = 8,
+                              .placement = "\"policy\": \"none\", \"cache\": \"lru\"" }, 1);
+    struct placement_totals t;
+    placement_totals(r.w, &t);
+    cr_assert_gt(t.cache_requests, 100);
+    cr_assert_gt(t.cache_hits, 0);
+    cr_assert_lt(t.cache_hits, t.cache_requests);
+    cr_assert_gt(r.w->m.bytes_tier[TIER_EMBEDDED], 0);
+    cr_assert_eq(r.w->m.bytes_tier[TIER_FILL], 0, "policy none moved fill bytes");
+    for (uint32_t o = 0; o < r.w->nocas; o++)
+        cr_assert_eq(r.w->ocas[o].titles_held, 0);
+    stop(&r);
+}
+
+Test(placement, same_seed_same_fill)
+{
+    const char *pl = "\"policy\": \"hashed\", \"forecast\": \"observed\", \"cache\": \"s3-fifo\", \"cache_share\": 0.2";
+    struct run a, b;
+    start(&a, &(struct opts){ .duration = "28h", .seed = 9, .sample = 0.03, .placement = pl }, 1);
+    start(&b, &(struct opts){ .duration = "28h", .seed = 9, .sample = 0.03, .placement = pl }, 1);
+    for (int k = 0; k < TIER_COUNT; k++)
+        cr_assert_eq(a.w->m.bytes_tier[k], b.w->m.bytes_tier[k], "tier %d", k);
+    cr_assert_gt(a.w->m.bytes_tier[TIER_FILL], 0);
+    cr_assert_eq(a.w->placement->files_added, b.w->placement->files_added);
+    stop(&a);
+    stop(&b);
+}
