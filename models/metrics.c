@@ -142,8 +142,12 @@ static void flush_period(struct world *w, simtime now)
     }
     if (concurrent_all > m->peak_concurrent)
         m->peak_concurrent = concurrent_all;
-    double served = 0;
+    double served = 0, peering = 0, transit = 0;
     for (uint32_t r = 0; r < w->net.nres; r++) {
+        if (r >= w->first_link_res && r < w->first_link_res + (uint32_t)w->nisps)
+            transit += w->net.res[r].bytes_period * 8 / len_s;
+        else if (r >= w->first_link_res + (uint32_t)w->nisps)
+            peering += w->net.res[r].bytes_period * 8 / len_s;
         struct resource *res = &w->net.res[r];
         double bps = res->bytes_period * 8 / len_s;
         if (w->results && r < w->nocas) {
@@ -165,6 +169,10 @@ static void flush_period(struct world *w, simtime now)
     }
     if (served > m->peak_egress_bps)
         m->peak_egress_bps = served;
+    if (peering > m->peak_peering_bps)
+        m->peak_peering_bps = peering;
+    if (transit > m->peak_transit_bps)
+        m->peak_transit_bps = transit;
     for (int k = 0; k < TIER_COUNT; k++) {
         struct tier_ts_row row = { t_s, tier_name[k], m->bytes_tier_period[k],
                                    m->bytes_tier_period[k] * 8 / len_s / 1e9 };
@@ -279,6 +287,8 @@ int metrics_finish(struct world *w)
         { "offload.origin", m->bytes_tier[TIER_ORIGIN] * share },
         { "peak.concurrent", m->peak_concurrent },
         { "peak.egress_gbps", m->peak_egress_bps / 1e9 },
+        { "peak.peering_gbps", m->peak_peering_bps / 1e9 },
+        { "peak.transit_gbps", m->peak_transit_bps / 1e9 },
         { "qoe.bitrate_mean_kbps", m->fetched_us > 0 ? m->bitrate_media / m->fetched_us : NAN },
         { "qoe.rebuffer_ratio", m->played_us + m->rebuffer_us > 0
               ? m->rebuffer_us / (m->played_us + m->rebuffer_us) : NAN },

@@ -189,6 +189,7 @@ struct metrics {
     double bytes_tier_period[TIER_COUNT];
     double peak_concurrent;
     double peak_egress_bps;
+    double peak_peering_bps, peak_transit_bps;  /* all peering (transit) links together, per period */
     uint64_t sessions_started, sessions_warm, sessions_completed;
     uint64_t sessions_failed, failovers;
     uint64_t segments;

@@ -97,7 +97,7 @@ Test(cache_reference, regenerated_trace_has_the_documented_working_set)
     cache_trace_free(&t);
 }
 
-Test(cache_reference, hit_ratios_agree_with_libcachesim_within_one_percent, .timeout = 120)
+Test(cache_reference, hit_ratios_agree_with_libcachesim_within_one_percent)
 {
     struct cache_trace t;
     make_reference_trace(&t);

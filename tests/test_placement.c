@@ -81,7 +81,7 @@ static double embedded_share(const struct world *w)
     return w->m.bytes_tier[TIER_EMBEDDED] / total;
 }
 
-Test(placement, oracle_never_worse_than_popularity, .timeout = 120)
+Test(placement, oracle_never_worse_than_popularity)
 {
     const char *forecasts[] = {
         "\"forecast\": \"catalog\", \"forecast_error\": 1.0",
@@ -136,7 +136,7 @@ static void check_fill_caps(const char *placement, double rate_bps, double windo
     stop(&r);
 }
 
-Test(placement, fill_bytes_never_exceed_window_times_rate_cap, .timeout = 120)
+Test(placement, fill_bytes_never_exceed_window_times_rate_cap)
 {
     check_fill_caps("\"policy\": \"popularity\", \"forecast\": \"catalog\", \"forecast_error\": 1.5,"
                     " \"fill_window\": [\"02:00\", \"03:00\"],"
@@ -144,7 +144,7 @@ Test(placement, fill_bytes_never_exceed_window_times_rate_cap, .timeout = 120)
                     200e6, 3600, 0);
 }
 
-Test(placement, fill_bytes_never_exceed_the_nightly_volume, .timeout = 120)
+Test(placement, fill_bytes_never_exceed_the_nightly_volume)
 {
     check_fill_caps("\"policy\": \"popularity\", \"forecast\": \"catalog\", \"forecast_error\": 1.5,"
                     " \"fill_rate\": {\"storage\": \"1Gbps\"}, \"fill_volume\": {\"storage\": \"60GB\"}",
