@@ -193,7 +193,8 @@ int placement_plan_site(struct world *w, int site, int64_t day)
     double smallest = pl->smallest, most_room = 0;
     for (uint32_t k = 0; k < st->noca; k++) {
         struct oca_place *op = &pl->o[st->first_oca + k];
-        memset(op->target, 0, (size_t)op->target_words * sizeof *op->target);
+        if (op->target)
+            memset(op->target, 0, (size_t)op->target_words * sizeof *op->target);
         room[k] = op->capacity;
         if (room[k] > most_room)
             most_room = room[k];

@@ -15,6 +15,7 @@
 #include "models/world.h"
 #include "sim/engine.h"
 #include "sim/scenario.h"
+#include "tests/helpers.h"
 
 /* One region at UTC-3, one ISP with an embedded cluster of 3 OCAs that
  * holds a slice of the catalog, an IX, the origin. Starts at 00:00 local. */
@@ -253,4 +254,26 @@ Test(placement, same_seed_same_fill)
     cr_assert_eq(a.w->placement->files_added, b.w->placement->files_added);
     stop(&a);
     stop(&b);
+}
+
+/* The new summary metrics and tables reach the database. */
+Test(placement, run_writes_placement_metrics_and_churn)
+{
+    char db[256], cmd[2048], path[1024], out[1 << 14];
+    th_tmpname(db, sizeof db, ".db");
+    snprintf(cmd, sizeof cmd, "%s run %s --db %s --quiet --set duration=4h --set start=2026-11-21T04:00:00Z"
+             " --set placement.policy=popularity --set placement.forecast=observed"
+             " --set placement.cache=lru --set placement.cache_share=0.3", th_bin(),
+             th_path(path, sizeof path, "scenarios/minimal.json"), db);
+    cr_assert_eq(th_run(cmd, out, sizeof out), 0, "%s", out);
+    snprintf(cmd, sizeof cmd, "%s report %s --format csv", th_bin(), db);
+    cr_assert_eq(th_run(cmd, out, sizeof out), 0, "%s", out);
+    const char *want[] = { "bytes.fill", "cache.hit_ratio", "cache.byte_hit_ratio", "storage.used_fraction",
+                           "placement.files_added", "placement.files_evicted", "peak.peering_gbps" };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        cr_expect(strstr(out, want[i]), "report lacks %s: %s", want[i], out);
+    snprintf(cmd, sizeof cmd, "sqlite3 %s \"SELECT COUNT(*) > 0 FROM oca_ts WHERE requests > 0 AND hits <= requests\"", db);
+    cr_assert_eq(th_run(cmd, out, sizeof out), 0, "%s", out);
+    cr_expect(strncmp(out, "1", 1) == 0, "no oca_ts row with requests: %s", out);
+    unlink(db);
 }
