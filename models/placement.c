@@ -436,46 +436,66 @@ static int home_site(const struct world *w, int isp)
     return -1;
 }
 
-void placement_on_request(struct world *w, int isp, uint32_t title, int tier, uint32_t res0)
+/* One level of the request at a site: the per-OCA counters (count) and
+ * the reactive cache. The request is counted at the serving OCA when the
+ * site served it, else at the site's first OCA in rendezvous order for the
+ * file, whose cache then admits it (cache on miss). A copy served from a
+ * placed file is no cache lookup. Returns whether the site served it. */
+static int request_at_site(struct world *w, int site, uint32_t f, uint32_t res0, int count)
 {
     struct placement *pl = w->placement;
-    uint32_t f = placement_file_of_title(w, title);
-    int site = home_site(w, isp);
-    if (pl)
-        pl->observed[(size_t)w->isps[isp].region * pl->nfiles + f] += 1;
-    if (site < 0)
-        return;
     const struct site *st = &w->sites[site];
-    int here = res0 >= st->first_oca && res0 < st->first_oca + st->noca &&
-               (tier == TIER_EMBEDDED || tier == TIER_IX);
-    uint32_t top = st->first_oca;
-    uint64_t best = 0;
-    for (uint32_t k = 0; k < st->noca; k++) {
-        uint64_t h = steering_hrw(f, st->first_oca + k);
-        if (k == 0 || h > best) {
-            best = h;
-            top = st->first_oca + k;
+    int here = res0 >= st->first_oca && res0 < st->first_oca + st->noca;
+    uint32_t at = res0;
+    if (!here) {
+        uint64_t best = 0;
+        for (uint32_t k = 0; k < st->noca; k++) {
+            uint64_t h = steering_hrw(f, st->first_oca + k);
+            if (k == 0 || h > best) {
+                best = h;
+                at = st->first_oca + k;
+            }
         }
     }
-    uint32_t at = here ? res0 : top;
-    w->ocas[at].requests_period++;
-    if (here)
-        w->ocas[at].hits_period++;
+    if (count) {
+        w->ocas[at].requests_period++;
+        w->ocas[at].hits_period += (uint32_t)here;
+    }
     if (!pl || !pl->o[at].cache)
-        return;
+        return here;
     const struct oca *o = &w->ocas[at];
     if (here && bitset_get(o->holds, o->holds_words, f))
-        return;                 /* served from a placed copy */
+        return here;
     double size = placement_file_size(w, f);
     pl->cache_requests++;
     pl->cache_bytes_requested += size;
     int hit = cache_access(pl->o[at].cache, f, (uint64_t)size);
-    if (hit < 0)
+    if (hit < 0) {
         w->engine->failed = 1;
-    else if (hit) {
+    } else if (hit) {
         pl->cache_hits++;
         pl->cache_bytes_hit += size;
     }
+    return here;
+}
+
+/* Requests are seen at the ISP's first embedded cluster, and, when it
+ * missed, at the first IX the ISP peers with: with reactive caches that is
+ * a two-level flow-through hierarchy (a miss at both fills both). */
+void placement_on_request(struct world *w, int isp, uint32_t title, int tier, uint32_t res0)
+{
+    struct placement *pl = w->placement;
+    uint32_t f = placement_file_of_title(w, title);
+    if (pl)
+        pl->observed[(size_t)w->isps[isp].region * pl->nfiles + f] += 1;
+    if (tier == TIER_ORIGIN)
+        res0 = NONE;                /* the origin's resource is no OCA */
+    int site = home_site(w, isp);
+    if (site < 0 || request_at_site(w, site, f, res0, 1))
+        return;
+    const struct cfg_isp *ci = &w->sc->isps[isp];
+    if (w->sc->sites[site].kind == SITE_EMBEDDED && ci->npeering && pl)
+        request_at_site(w, ci->peering[0].ix_site, f, res0, 0);
 }
 
 void placement_flush_churn(struct world *w, int site, int64_t day)
