@@ -28,7 +28,7 @@ static const char BASE[] =
     " \"sites\": [{\"id\": \"a1\", \"kind\": \"embedded\", \"isp\": \"a\","
     "              \"ocas\": {\"count\": %d, \"storage\": \"%s\", \"egress\": \"10Gbps\"}},"
     "             {\"id\": \"ix\", \"kind\": \"ix\", \"region\": \"r\","
-    "              \"ocas\": {\"count\": 2, \"storage\": \"4TB\", \"egress\": \"20Gbps\"}}],"
+    "              \"ocas\": {\"count\": 2, \"storage\": \"%s\", \"egress\": \"20Gbps\"}}],"
     " \"catalog\": {\"titles\": 2000, \"popularity\": {\"model\": \"zipf\", \"alpha\": %g}},"
     " \"placement\": {%s},"
     " \"metrics\": {\"period\": \"10m\"}}";
@@ -47,13 +47,15 @@ struct opts {
     const char *storage;
     double alpha;
     const char *placement;
+    const char *ix_storage;
 };
 
 static void start(struct run *r, const struct opts *o, int run_engine)
 {
     char text[8192];
     snprintf(text, sizeof text, BASE, o->duration, o->seed, o->sample ? o->sample : 0.2,
-             o->ocas ? o->ocas : 3, o->storage ? o->storage : "700GB", o->alpha ? o->alpha : 0.9,
+             o->ocas ? o->ocas : 3, o->storage ? o->storage : "700GB", o->ix_storage ? o->ix_storage : "4TB",
+             o->alpha ? o->alpha : 0.9,
              o->placement);
     struct error err = {0};
     int rc = scenario_load_text("p.json", text, NULL, 0, &r->sc, &err);
@@ -276,4 +278,25 @@ Test(placement, run_writes_placement_metrics_and_churn)
     cr_assert_eq(th_run(cmd, out, sizeof out), 0, "%s", out);
     cr_expect(strncmp(out, "1", 1) == 0, "no oca_ts row with requests: %s", out);
     unlink(db);
+}
+
+/* Fill sources in the published order: with an IX holding the whole
+ * catalog, an embedded cluster fills from its peers or over the peering
+ * link, never over transit: transit carries exactly the viewing bytes of
+ * the origin tier, and the peering link more than the IX tier's. */
+Test(placement, embedded_fill_comes_from_peers_or_the_ix_not_transit)
+{
+    struct run r;
+    start(&r, &(struct opts){ .duration = "30h", .seed = 10, .sample = 0.05, .ix_storage = "20TB",
+                              .placement = "\"policy\": \"popularity\", \"forecast\": \"catalog\","
+                                           " \"forecast_error\": 1.5" }, 1);
+    const struct world *w = r.w;
+    const struct resource *transit = &w->net.res[w->isps[0].transit_link];
+    const struct resource *peering = &w->net.res[w->peering_link[0]];
+    cr_assert_gt(w->m.bytes_tier[TIER_FILL], 0);
+    cr_assert_gt(r.w->placement->files_added, 0);
+    cr_assert_lt(fabs(transit->bytes_total - w->m.bytes_tier[TIER_ORIGIN]), 1.0 + 1e-9 * transit->bytes_total,
+                 "transit %.0f, origin tier %.0f", transit->bytes_total, w->m.bytes_tier[TIER_ORIGIN]);
+    cr_assert_gt(peering->bytes_total, w->m.bytes_tier[TIER_IX] * 1.0001);
+    stop(&r);
 }
