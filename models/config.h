@@ -237,6 +237,7 @@ struct cfg_placement {
     double fill_volume_bytes[OCA_KIND_COUNT];   /* per OCA per night; 0: no cap */
     int cache;                      /* index into cache_policy_names + 1; 0: no reactive cache */
     double cache_share;             /* of each OCA's storage given to the reactive cache */
+    double stickiness;              /* held files keep their place up to (1 + this) x the cutoff rank */
 };
 
 struct cfg_network {

@@ -200,8 +200,40 @@ int placement_plan_site(struct world *w, int site, int64_t day)
             most_room = room[k];
     }
     const uint32_t *rank = pl->rank + (size_t)region * n;
-    for (uint32_t i = 0; i < n && most_room >= smallest; i++) {
+    /* Stickiness (placement.stickiness = h): a file the site holds keeps
+     * its place while its rank is within (1 + h) x the rank where the
+     * site's storage runs out, so small forecast changes do not cause
+     * replacements (Open Connect's objective: the most popular content
+     * "while minimising file replacements", DOMAIN.md §1.4). Phase 0
+     * places those held files, in rank order; phase 1 everything else. */
+    double h = w->sc->place.stickiness;
+    uint32_t sticky_end = 0;
+    if (h > 0) {
+        double total = 0, used = 0;
+        for (uint32_t k = 0; k < st->noca; k++)
+            total += room[k];
+        uint32_t i = 0;
+        for (; i < n && used < total; i++) {
+            int r = pl->policy->replicas(&v, rank[i]);
+            used += (r > 0 ? r : 0) * placement_file_size(w, rank[i]);
+        }
+        double e = (double)i * (1 + h);
+        sticky_end = e < n ? (uint32_t)e : n;
+    }
+    for (int phase = h > 0 ? 0 : 1; phase < 2; phase++)
+    for (uint32_t i = 0; i < (phase ? n : sticky_end) && most_room >= smallest; i++) {
         uint32_t f = rank[i];
+        if (phase == 0 || i < sticky_end) {
+            int held = 0, planned = 0;
+            for (uint32_t k = 0; k < st->noca; k++) {
+                const struct oca *x = &w->ocas[st->first_oca + k];
+                const struct oca_place *op = &pl->o[st->first_oca + k];
+                held |= bitset_get(x->holds, x->holds_words, f);
+                planned |= bitset_get(op->target, op->target_words, f);
+            }
+            if (phase == 0 ? !held : planned)
+                continue;
+        }
         int r = pl->policy->replicas(&v, f);
         if (r <= 0)
             continue;

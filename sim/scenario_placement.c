@@ -91,7 +91,7 @@ static int rd_per_kind(struct sr *l, const cJSON *o, const char *key, int is_rat
 int scenario_read_placement(struct sr *l, const cJSON *root, struct scenario *s)
 {
     static const char *const keys[] = { "policy", "forecast", "forecast_error", "fill_window",
-                                        "fill_rate", "fill_volume", "cache", "cache_share", NULL };
+                                        "fill_rate", "fill_volume", "cache", "cache_share", "stickiness", NULL };
     static const char *const rate_defs[] = { "1.2Gbps", "0.3Gbps" };
     static const char *const volume_defs[] = { "6.5TB", "none" };
     const cJSON *o;
@@ -118,6 +118,8 @@ int scenario_read_placement(struct sr *l, const cJSON *root, struct scenario *s)
         return -1;
     double def_share = s->placement == PLACEMENT_NONE && p->cache ? 1.0 : (p->cache ? 0.2 : 0);
     if (sr_number(l, o, "cache_share", 0, def_share, 0, 1, 0, &p->cache_share))
+        return -1;
+    if (sr_number(l, o, "stickiness", 0, 0, 0, 10, 0, &p->stickiness))
         return -1;
     if (p->cache_share > 0 && !p->cache)
         return sr_fail(l, "cache_share is %g but no reactive cache is chosen: set \"cache\" to one of"
@@ -165,5 +167,6 @@ void scenario_resolve_placement(struct jsonw *w, const struct scenario *s)
     jsonw_end_object(w);
     jsonw_string(w, "cache", cache_name_table()[p->cache]);
     jsonw_number(w, "cache_share", p->cache_share);
+    jsonw_number(w, "stickiness", p->stickiness);
     jsonw_end_object(w);
 }

@@ -300,3 +300,19 @@ Test(placement, embedded_fill_comes_from_peers_or_the_ix_not_transit)
     cr_assert_gt(peering->bytes_total, w->m.bytes_tier[TIER_IX] * 1.0001);
     stop(&r);
 }
+
+/* Stickiness trades a slightly worse fit for fewer replacements. */
+Test(placement, stickiness_lowers_churn)
+{
+    struct run a, b;
+    const char *pl0 = "\"policy\": \"popularity\", \"forecast\": \"observed\"";
+    const char *pl1 = "\"policy\": \"popularity\", \"forecast\": \"observed\", \"stickiness\": 1.0";
+    start(&a, &(struct opts){ .duration = "50h", .seed = 11, .sample = 0.05, .placement = pl0 }, 1);
+    start(&b, &(struct opts){ .duration = "50h", .seed = 11, .sample = 0.05, .placement = pl1 }, 1);
+    cr_assert_gt(a.w->placement->files_added, 0);
+    cr_assert_lt(b.w->placement->files_added, a.w->placement->files_added * 0.8,
+                 "stickiness 1: %llu files added, 0: %llu", (unsigned long long)b.w->placement->files_added,
+                 (unsigned long long)a.w->placement->files_added);
+    stop(&a);
+    stop(&b);
+}
