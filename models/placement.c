@@ -367,11 +367,10 @@ int placement_build(struct world *w)
     pl->forecast_day = malloc((size_t)sc->nregions * sizeof *pl->forecast_day);
     pl->watch_frac = malloc((size_t)n * sizeof *pl->watch_frac);
     pl->all_embedded = malloc(n ? n : 1);
-    pl->hrw = malloc(maxn * sizeof *pl->hrw);
     pl->score = malloc(maxn * sizeof *pl->score);
     pl->state = malloc(maxn);
     if (!pl->o || !pl->observed || !pl->forecast || !pl->rank || !pl->forecast_day ||
-        !pl->watch_frac || !pl->all_embedded || !pl->hrw || !pl->score || !pl->state || !pl->pos || !pl->keys)
+        !pl->watch_frac || !pl->all_embedded || !pl->score || !pl->state || !pl->pos || !pl->keys)
         return -1;
     for (int r = 0; r < sc->nregions; r++)
         pl->forecast_day[r] = INT64_MIN;
@@ -438,7 +437,6 @@ void placement_destroy(struct world *w)
     free(pl->forecast_day);
     free(pl->watch_frac);
     free(pl->all_embedded);
-    free(pl->hrw);
     free(pl->score);
     free(pl->state);
     free(pl);

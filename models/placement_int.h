@@ -39,8 +39,7 @@ struct placement {
     double smallest;                /* the smallest file's size */
     double *watch_frac;             /* per file: expected fraction of it a session streams */
     uint8_t *all_embedded;          /* scratch, per file */
-    uint32_t *hrw;                  /* scratch, per OCA of the biggest site */
-    uint64_t *score;                /* scratch, likewise */
+    uint64_t *score;                /* scratch, per OCA of the biggest site */
     uint8_t *state;                 /* scratch, likewise */
     /* totals */
     double fill_bytes;

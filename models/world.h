@@ -34,7 +34,6 @@ enum {
     EV_FAULT,               /* entity: fault; payload: 1 start, 0 end */
     EV_PLAY_TIMEOUT,        /* entity: session; payload: its generation */
     EV_COST_SAMPLE,         /* a 95th-percentile sample of billed links */
-    EV_PLAN,                /* entity: region; the nightly placement plan (models/placement.c) */
     EV_FILL_START,          /* entity: site; its fill window opens */
     EV_FILL_DONE,           /* entity: OCA; payload: its fill flow */
 };
