@@ -195,6 +195,7 @@ uint32_t network_start_fill(struct world *w, uint32_t oca, uint32_t res0, uint32
     f->session = FLOW_FILL;
     f->gen = oca;
     f->tier = TIER_FILL;
+    f->access_varies = 0;           /* a fill's cap is its rate cap, not a client's access */
     f->res[0] = res0;
     f->res[1] = res1;
     f->cap_bps = (float)cap_bps;
