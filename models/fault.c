@@ -356,7 +356,7 @@ int fault_write(struct world *w)
              * of the traffic before it: a shift of share, so that demand
              * rising or falling over the fault does not count as moved. */
             double during_all = 0, before_all = 0, during_far = 0, before_far = 0;
-            for (int k = 0; k < TIER_COUNT; k++) {
+            for (int k = 0; k < TIER_VIEW_COUNT; k++) {     /* viewing tiers: fill moves no viewer */
                 double during = f->tier_end[k] - f->tier_start[k];
                 double before = f->tier_start[k] - f->tier_base[k];
                 during_all += during;

@@ -315,8 +315,8 @@ static int check_marker(sqlite3 *db, const char *path, struct error *err)
     }
     if (version < RESULTS_SCHEMA_VERSION) {
         /* No migration yet: version 2 rekeyed rungs and added session
-         * columns, version 3 added oca_ts columns and the churn table,
-         * which old rows cannot fill. */
+         * columns, version 3 session columns and fault tables, version 4
+         * oca_ts columns and the churn table, which old rows cannot fill. */
         fail_file(err, path, "written by an older lastmile (schema version %" PRId64
                   "; this build writes %d and does not migrate); use a new file",
                   version, RESULTS_SCHEMA_VERSION);

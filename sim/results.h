@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "sim/error.h"
 
-#define RESULTS_SCHEMA_VERSION 3
+#define RESULTS_SCHEMA_VERSION 4
 
 struct results;
 

@@ -371,7 +371,6 @@ static int rd_sections(struct sr *l, const cJSON *root, struct scenario *s)
                                                "rules_hold", "rules_up_fraction", "bba_reservoir",
                                                "bba_cushion", "bola_gamma_p", "mpc_horizon",
                                                "mpc_lambda", "mpc_mu", NULL };
-    static const char *const policy_keys[] = { "policy", NULL };
     static const char *const network_keys[] = { "share_period", NULL };
     static const char *const metrics_keys[] = { "period", NULL };
     const cJSON *o, *p;

@@ -25,13 +25,6 @@ static void duration(struct jsonw *w, const char *key, simtime us)
     jsonw_string(w, key, units_format_duration(us, b, sizeof b));
 }
 
-static void policy(struct jsonw *w, const char *section, const char *const *names, int v)
-{
-    jsonw_begin_object(w, section);
-    jsonw_string(w, "policy", names[v]);
-    jsonw_end_object(w);
-}
-
 static void regions(struct jsonw *w, const struct scenario *s)
 {
     char b[64];
