@@ -165,6 +165,7 @@ struct cfg_player {
     double bola_gamma_p;            /* seconds */
     int mpc_horizon;
     double mpc_lambda, mpc_mu;      /* mu 0: the top rung's utility */
+    int abandon;                    /* 0 off, 1 on (models/abandon.h) */
 };
 
 /* Steering policies (models/steer_*.c); the first is the default. */

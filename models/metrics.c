@@ -295,6 +295,8 @@ int metrics_finish(struct world *w)
         { "qoe.startup_p50_s", quantile(m->startup_s, m->nstartup, 0.50) },
         { "qoe.startup_p95_s", quantile(m->startup_s, m->nstartup, 0.95) },
         { "qoe.switches_per_hour", watched_h > 0 ? m->switches / watched_h : NAN },
+        { "qoe.abandons", (double)m->abandons },
+        { "bytes.abandoned", m->bytes_abandoned },
         { "sessions.completed", (double)m->sessions_completed },
         { "sessions.failed", (double)m->sessions_failed },
         { "sessions.started", (double)m->sessions_started },

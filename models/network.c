@@ -12,6 +12,7 @@
 
 #include "models/access.h"
 #include "models/fairshare.h"
+#include "models/player.h"
 
 const char *const tier_name[TIER_COUNT] = { "embedded", "ix", "origin", "cdn", "fill" };
 
@@ -254,6 +255,25 @@ double network_cut(struct world *w, uint32_t id)
     return undelivered;
 }
 
+/* Abandonment checks (player.abandon on) on the flows just given new
+ * rates that will not finish before the next recomputation: a download
+ * that ends before it is never abandoned, and the whole pass is skipped
+ * when the key is off, so the default path does no per-flow work for it.
+ * A restart may grow the pool (realloc of ids): read ids afresh each
+ * time; a restart reuses a freed slot already passed, never one ahead. */
+static void abandon_pass(struct world *w, uint32_t m)
+{
+    struct network *n = &w->net;
+    for (uint32_t i = 0; i < m; i++) {
+        uint32_t fid = n->ids[i];
+        const struct flow *f = &n->flows[fid];
+        if (f->session == NONE || f->done_scheduled)
+            continue;
+        if (player_check_abandon(w, fid) != 0)
+            w->engine->failed = 1;
+    }
+}
+
 void network_tick(void *ctx, const struct event *ev)
 {
     struct world *w = ctx;
@@ -310,6 +330,8 @@ void network_tick(void *ctx, const struct event *ev)
         commit(n, f, f->rate_bps);
         maybe_schedule(w, ids[i], now, next);
     }
+    if (w->player_cfg.abandon)
+        abandon_pass(w, m);
 }
 
 void network_settle(struct world *w, simtime now)

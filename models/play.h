@@ -41,6 +41,7 @@ struct play_summary {
     double mean_bitrate_kbps;       /* sum(nominal kbps x media) / play time (Sabre's) */
     double mean_quality;            /* media-weighted abr_utility() */
     double play_time_s;             /* startup + media + stalls */
+    int abandons;                   /* downloads abandoned (cfg.abandon) */
 };
 
 /* Plays the session; on_row (may be NULL) sees every segment. */

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/abandon.h"
 #include "models/device.h"
 #include "models/encoding.h"
 #include "models/failover.h"
@@ -113,6 +114,7 @@ static inline __attribute__((always_inline)) int choose(const struct player_cfg 
     assert(rung >= 0 && rung < l->nrungs);
     if (s->segments > 0 && rung != s->rung)
         s->switches++;
+    s->prev_rung = s->rung;
     s->rung = (uint8_t)rung;
     return rung;
 }
@@ -161,6 +163,35 @@ void player_arrived(const struct player_cfg *c, const struct abr_rule *rule,
                     struct session *s, simtime now, const struct abr_sample *d)
 {
     arrived(c, rule, p, l, s, now, d);
+}
+
+int player_abandon_rung(const struct session *s, const struct abr_ladder *l, simtime elapsed,
+                        simtime latency, double delivered_bits, double total_bits)
+{
+    if (s->phase == PH_STARTUP)
+        return -1;                  /* nothing plays, nothing runs dry */
+    struct abandon_progress a = {
+        .rung = s->rung, .elapsed = elapsed, .latency = latency,
+        .delivered_bits = delivered_bits, .total_bits = total_bits,
+        .buffer_left = s->phase == PH_PLAYING ? s->buffer : 0,
+    };
+    return abandon_target(&a, l);
+}
+
+void player_abandoned(const struct abr_rule *rule, const struct abr_params *p,
+                      struct session *s, int rung, const struct abr_sample *partial)
+{
+    /* The switch count is between the rungs actually played: the segment
+     * before, then this one at its new rung. */
+    if (s->segments > 0) {
+        s->switches -= s->rung != s->prev_rung;
+        s->switches += rung != s->prev_rung;
+    }
+    s->rung = (uint8_t)rung;
+    /* What the abandoned download measured is a throughput sample like
+     * any other (Sabre's abandonment loop came from dropping it). */
+    if (partial->bits > 0 && partial->transfer > 0)
+        rule->on_download(&s->abr, p, partial);
 }
 
 void player_params_from_cfg(const struct cfg_player *c, struct abr_params *p)
@@ -372,6 +403,33 @@ void player_on_download_done(void *ctx, const struct event *ev)
     account_quality(s, media);
     if (next_step(w, id) != 0)
         w->engine->failed = 1;
+}
+
+int player_check_abandon(struct world *w, uint32_t fid)
+{
+    const struct flow *f = &w->net.flows[fid];
+    uint32_t id = f->session;
+    struct session *s = &w->sessions[id];
+    simtime now = w->engine->now, elapsed = now - f->start;
+    if (s->rung == 0 || elapsed < ABANDON_GRACE)
+        return 0;
+    drain(s, now);
+    double total = segment_bytes(w, s), delivered = total - f->remaining;
+    const struct abr_ladder *l = session_ladder(w, s);
+    int rung = player_abandon_rung(s, l, elapsed, 0, delivered * 8.0, total * 8.0);
+    if (rung < 0)
+        return 0;
+    /* Cut the flow; the bytes that arrived stay the session's (they
+     * crossed the network) and are counted as wasted. */
+    double cut = network_cut(w, fid);
+    player_credit(w, s, total - cut);
+    w->m.bytes_cut += cut;
+    w->m.bytes_abandoned += total - cut;
+    w->m.abandons++;
+    player_abandoned(w->abr, &w->abr_params, s, rung,
+                     &(struct abr_sample){ .bits = delivered * 8.0, .transfer = elapsed });
+    note_rung_quality(w, s);
+    return failover_download(w, id, segment_bytes(w, s));
 }
 
 void player_on_resume(void *ctx, const struct event *ev)

@@ -43,6 +43,20 @@ int player_choose(const struct player_cfg *c, const struct abr_rule *rule,
 void player_arrived(const struct player_cfg *c, const struct abr_rule *rule,
                     const struct abr_params *p, const struct abr_ladder *l,
                     struct session *s, simtime now, const struct abr_sample *d);
+/* Abandonment (models/abandon.h), shared by both drivers. The rung to
+ * restart the segment in flight at, or -1 to go on; the buffer must have
+ * been drained to the check's time. */
+int player_abandon_rung(const struct session *s, const struct abr_ladder *l, simtime elapsed,
+                        simtime latency, double delivered_bits, double total_bits);
+/* The segment in flight restarts at rung: keeps the switch count between
+ * played rungs and feeds the rule what the abandoned download measured. */
+void player_abandoned(const struct abr_rule *rule, const struct abr_params *p,
+                      struct session *s, int rung, const struct abr_sample *partial);
+/* lastmile run: the check of flow fid at a share recomputation (called by
+ * models/network.c only when player.abandon is on, on flows that will not
+ * finish before the next one); restarts the segment at the lower rung.
+ * 0, or -1 when memory runs out. */
+int player_check_abandon(struct world *w, uint32_t fid);
 /* The rules' parameters from the scenario's player section. */
 void player_params_from_cfg(const struct cfg_player *c, struct abr_params *p);
 /* Hooks for models/failover.c: the bytes of the segment in hand; close

@@ -59,6 +59,44 @@ double trace_download(const struct trace *t, double t0_s, double bits,
     return elapsed;
 }
 
+double trace_bits_within(const struct trace *t, double t0_s, double extra_latency_s, double dt_s)
+{
+    double loops = floor(t0_s / t->total_s);
+    double x = t0_s - loops * t->total_s;
+    int k = period_at(t, x);
+    double left = t->start_s[k] + t->duration_s[k] - x;
+    double budget = dt_s;
+    /* The latency, paid as trace_download pays it. */
+    double need = 1.0;
+    for (;;) {
+        double lat = t->latency_s[k] + extra_latency_s;
+        if (lat <= 0)
+            break;
+        if (need * lat <= left) {
+            if (need * lat >= budget)
+                return 0;
+            budget -= need * lat;
+            left -= need * lat;
+            break;
+        }
+        if (left >= budget)
+            return 0;
+        need -= left / lat;
+        budget -= left;
+        k = (k + 1) % t->n;
+        left = t->duration_s[k];
+    }
+    double bits = 0;
+    for (;;) {
+        if (budget <= left)
+            return bits + t->bps[k] * budget;
+        bits += t->bps[k] * left;
+        budget -= left;
+        k = (k + 1) % t->n;
+        left = t->duration_s[k];
+    }
+}
+
 double trace_bps_at(const struct trace *t, double x)
 {
     double loops = floor(x / t->total_s);

@@ -25,6 +25,10 @@ struct trace {
  * first bit. extra_latency_s is added to every period's latency. */
 double trace_download(const struct trace *t, double t0_s, double bits,
                       double extra_latency_s, double *latency_s);
+/* The bits a download requested at t0_s has received dt_s later (its
+ * latency paid first, as in trace_download): its progress, for the
+ * abandonment checks of `lastmile play`. */
+double trace_bits_within(const struct trace *t, double t0_s, double extra_latency_s, double dt_s);
 /* The bandwidth at time x (seconds since the start; the trace loops). */
 double trace_bps_at(const struct trace *t, double x);
 /* Mean bandwidth over one loop of the trace. */

@@ -112,7 +112,7 @@ struct world *world_create(const struct scenario *sc, struct engine *e,
     player_params_from_cfg(&sc->player, &w->abr_params);
     w->ladder = (struct abr_ladder){ sc->encoding.nrungs, sc->encoding.rung_bps, NULL };
     w->player_cfg = (struct player_cfg){ sc->player.segment, sc->player.buffer,
-                                         sc->player.startup };
+                                         sc->player.startup, sc->player.abandon };
     w->enc = encoding_create(&sc->encoding, sc->seed, sc->catalog.titles);
     if (!w->enc || build_topology(w) != 0 || catalog_build(w) != 0 || placement_build(w) != 0
         || access_build(w) != 0 || control_plane_init(w) != 0 || fault_init(w) != 0

@@ -141,6 +141,7 @@ struct session {
     float quality_media;            /* sum of quality x media seconds, for the mean */
     uint8_t url;                    /* failover and re-ask state (models/control_plane.h, STEER_*) */
     uint8_t failovers;              /* saturates at 255 */
+    uint8_t prev_rung;              /* of the segment before the current one (abandonment) */
     union abr_state abr;
 };
 
@@ -150,6 +151,7 @@ struct player_cfg {
     simtime segment;                /* media per segment */
     simtime buffer;                 /* cap on buffered media */
     simtime startup;                /* media buffered before play (and resume) */
+    int abandon;                    /* 1: abandon downloads that would run the buffer dry */
 };
 
 /* A download in flight. The pool is scanned linearly at every share
@@ -184,7 +186,9 @@ struct network {
 struct metrics {
     double bytes_tier[TIER_COUNT];      /* whole run */
     double bytes_requested;             /* sizes of the downloads started */
-    double bytes_cut;                   /* undelivered when the run ended */
+    double bytes_cut;                   /* undelivered: the run ended, a fault, an abandonment */
+    uint64_t abandons;                  /* downloads abandoned (models/abandon.h) */
+    double bytes_abandoned;             /* delivered by downloads then abandoned */
     double bytes_tier_period[TIER_COUNT];
     double peak_concurrent;
     double peak_egress_bps;

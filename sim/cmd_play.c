@@ -17,7 +17,7 @@ const char PLAY_USAGE[] =
     "usage: lastmile play --trace FILE [--rule NAME] [--ladder KBPS,KBPS,...|--manifest FILE]\n"
     "                     [--segment 4s] [--buffer 25s] [--startup D] [--latency 0s]\n"
     "                     [--duration D] [--estimator harmonic|mean|ewma] [--window N]\n"
-    "                     [--safety F] [--preset sabre] [--format text|csv|json]\n"
+    "                     [--safety F] [--abandon] [--preset sabre] [--format text|csv|json]\n"
     "\n"
     "Plays one session over one throughput trace with the player and ABR rules of\n"
     "`lastmile run`, and prints one line per segment (arrival time, rung, bitrate,\n"
@@ -36,6 +36,8 @@ const char PLAY_USAGE[] =
     "  --duration D      media to play (default: the manifest, else one pass of the trace)\n"
     "  --estimator E, --window N, --safety F   the throughput rule's estimate\n"
     "                    (defaults harmonic, 5, 0.9; see scenarios/README.md)\n"
+    "  --abandon         abandon a download that would run the buffer dry and restart\n"
+    "                    the segment at a lower rung (player.abandon; checked every 100 ms)\n"
     "  --preset sabre    the settings of Sabre's published runs (sabre.py -b 25 -noa;\n"
     "                    throughput: sliding mean of 3; bola: BOLA-BASIC), startup of one\n"
     "                    segment; flags given explicitly still win\n"
@@ -101,13 +103,17 @@ int cmd_play(int argc, char **argv)
     const char *trace_file = NULL, *manifest_file = NULL, *ladder_arg = NULL;
     const char *rule_name = "throughput", *estimator = NULL;
     simtime segment = -1, buffer = -1, startup = -1, latency = 0, duration = -1;
-    int window = -1, sabre = 0;
+    int window = -1, sabre = 0, abandon = 0;
     double safety = -1;
     enum fmt f = FMT_TEXT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         int rc = 0;
+        if (strcmp(a, "--abandon") == 0) {
+            abandon = 1;
+            continue;
+        }
         if (!v && a[0] == '-')
             return bad("missing value after '%s'", a);
         if (strcmp(a, "--trace") == 0)
@@ -234,7 +240,7 @@ int cmd_play(int argc, char **argv)
     if (duration < 0)
         duration = manifest_file ? segment * man.nsegments
                                  : (simtime)(trace.total_s * 1e6 / (double)segment + 0.999999) * segment;
-    p.cfg = (struct player_cfg){ segment, buffer, startup };
+    p.cfg = (struct player_cfg){ segment, buffer, startup, abandon };
     p.watch = duration;
     abr_params_default(&p.params, segment, buffer);
     if (sabre) {
@@ -261,9 +267,10 @@ int cmd_play(int argc, char **argv)
     if (f == FMT_JSON)
         printf("{\"rule\": \"%s\", \"segments\": %d, \"startup_s\": %.6f, \"rebuffer_s\": %.6f,"
                " \"rebuffer_events\": %d, \"mean_bitrate_kbps\": %.6f, \"switches\": %d,"
-               " \"mean_quality\": %.6f, \"play_time_s\": %.6f}\n",
+               " \"mean_quality\": %.6f, \"play_time_s\": %.6f, \"abandons\": %d}\n",
                rule->name, sum.segments, sum.startup_s, sum.rebuffer_s, sum.rebuffer_events,
-               sum.mean_bitrate_kbps, sum.switches, sum.mean_quality, sum.play_time_s);
+               sum.mean_bitrate_kbps, sum.switches, sum.mean_quality, sum.play_time_s,
+               sum.abandons);
     else if (f == FMT_CSV)
         printf("# summary,startup_s=%.3f,rebuffer_s=%.3f,rebuffer_events=%d,mean_bitrate_kbps=%.1f,"
                "switches=%d,mean_quality=%.4f,play_time_s=%.3f\n", sum.startup_s, sum.rebuffer_s,
@@ -275,6 +282,10 @@ int cmd_play(int argc, char **argv)
                rule->name, sum.segments, sum.startup_s, sum.rebuffer_s, sum.rebuffer_events,
                sum.mean_bitrate_kbps, sum.switches, sum.mean_quality,
                p.ladder.quality ? "" : " (Mbit/s: no qualities known)", sum.play_time_s);
+    if (f == FMT_CSV && abandon)
+        printf("# abandons=%d\n", sum.abandons);
+    else if (f == FMT_TEXT && abandon)
+        printf("%d downloads abandoned\n", sum.abandons);
     trace_free(&trace);
     manifest_free(&man);
     return 0;

@@ -41,6 +41,7 @@ const char *const scenario_popularity_models[] = { "zipf", NULL };
 const char *const scenario_ladders[] = { "per-title", "fixed", NULL };
 const char *const scenario_abr_rules[] = { "throughput", "rules", "bba", "bola", "robustmpc", NULL };
 const char *const scenario_abr_estimators[] = { "harmonic", "mean", "ewma", NULL };
+const char *const scenario_abandon_modes[] = { "off", "on", NULL };
 const char *const scenario_steering_policies[] = { "nearest-healthy", "nearest", "least-loaded", NULL };
 const char *const scenario_placement_policies[] = { "static", "popularity", "tiered", "hashed",
                                                      "none", "oracle", NULL };
@@ -370,7 +371,7 @@ static int rd_sections(struct sr *l, const cJSON *root, struct scenario *s)
                                                "abr_estimator", "rules_low", "rules_high",
                                                "rules_hold", "rules_up_fraction", "bba_reservoir",
                                                "bba_cushion", "bola_gamma_p", "mpc_horizon",
-                                               "mpc_lambda", "mpc_mu", NULL };
+                                               "mpc_lambda", "mpc_mu", "abandon", NULL };
     static const char *const network_keys[] = { "share_period", NULL };
     static const char *const metrics_keys[] = { "period", NULL };
     const cJSON *o, *p;
@@ -462,7 +463,8 @@ static int rd_sections(struct sr *l, const cJSON *root, struct scenario *s)
         || sr_number(l, o, "bola_gamma_p", 0, 5.0, 0, 1000, SR_LO_OPEN, &pl->bola_gamma_p)
         || sr_int(l, o, "mpc_horizon", 5, 1, 8, &pl->mpc_horizon)
         || sr_number(l, o, "mpc_lambda", 0, 1.0, 0, 1e9, 0, &pl->mpc_lambda)
-        || sr_number(l, o, "mpc_mu", 0, 0, 0, 1e9, 0, &pl->mpc_mu))
+        || sr_number(l, o, "mpc_mu", 0, 0, 0, 1e9, 0, &pl->mpc_mu)
+        || sr_enum(l, o, "abandon", scenario_abandon_modes, &pl->abandon))
         return -1;
     sr_pop(l, m);
 

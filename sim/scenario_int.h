@@ -21,6 +21,7 @@ extern const char *const scenario_abr_rules[];          /* enum abr_name */
  * the scenario file's folder (sim/scenario_traces.c). */
 int scenario_load_traces(struct scenario *s, const char *scenario_file, struct error *err);
 extern const char *const scenario_abr_estimators[];     /* enum abr_estimator */
+extern const char *const scenario_abandon_modes[];      /* player.abandon: off, on */
 extern const char *const scenario_steering_policies[];  /* enum steering_policy */
 extern const char *const scenario_placement_policies[]; /* enum placement_policy */
 extern const char *const scenario_site_kinds[];         /* enum site_kind */

@@ -165,6 +165,7 @@ char *scenario_resolve_json(const struct scenario *s)
     jsonw_number(&w, "mpc_horizon", p->mpc_horizon);
     jsonw_number(&w, "mpc_lambda", p->mpc_lambda);
     jsonw_number(&w, "mpc_mu", p->mpc_mu);
+    jsonw_string(&w, "abandon", scenario_abandon_modes[p->abandon]);
     jsonw_end_object(&w);
 
     scenario_resolve_control(&w, s);
