@@ -55,10 +55,16 @@ static const char VALIDATE_USAGE[] =
     "the JSON path, what was expected and what was found otherwise.\n";
 
 static const char REPORT_USAGE[] =
-    "usage: lastmile report DB [--run ID] [--format text|json|csv]\n"
+    "usage: lastmile report DB [--run ID|ID,ID,...|all] [--format text|json|csv]\n"
     "\n"
     "Prints a run's summary metrics (default: the latest run in DB); in text,\n"
-    "then the impact of each fault of the scenario (table faults).\n";
+    "then the impact of each fault of the scenario (table faults).\n"
+    "\n"
+    "With several runs (--run 1,2,3, or --run all for every run in DB) prints them\n"
+    "side by side: one column per run, one row per metric in one unit, and in the\n"
+    "header the scenario values that differ between the runs (e.g. player.abr of\n"
+    "runs made with --set player.abr=NAME). json: an object per run with those\n"
+    "parameters; csv: a metric column, then one column per run.\n";
 
 static const char HELP_USAGE[] =
     "usage: lastmile help [COMMAND]\n";
@@ -197,16 +203,32 @@ static int cmd_report(int argc, char **argv)
         return 0;
     }
     const char *db = NULL;
-    int64_t run = 0;
+    int64_t run = 0, runs[64];
+    int nruns = -1;                 /* -1: one run; 0: all; else a list */
     enum report_format fmt = REPORT_TEXT;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--run") == 0 && i + 1 < argc) {
-            char *end;
-            errno = 0;
-            long long v = strtoll(argv[++i], &end, 10);
-            if (errno || *end || v <= 0)
-                return usage_error("report", "--run expects a run id (a positive whole number), found '%s'", argv[i]);
-            run = v;
+            const char *list = argv[++i];
+            if (strcmp(list, "all") == 0) {
+                nruns = 0;
+                continue;
+            }
+            int k = 0;
+            for (const char *p = list;; k++) {
+                char *end;
+                errno = 0;
+                long long v = strtoll(p, &end, 10);
+                if (errno || end == p || (*end && *end != ',') || v <= 0 || k == 64)
+                    return usage_error("report", "--run expects a run id (a positive whole number),"
+                                       " a list of up to 64 ids separated by commas, or all;"
+                                       " found '%s'", list);
+                runs[k] = v;
+                if (!*end)
+                    break;
+                p = end + 1;
+            }
+            run = runs[0];
+            nruns = k + 1 > 1 ? k + 1 : -1;
         } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             const char *f = argv[++i];
             if (strcmp(f, "text") == 0)
@@ -228,7 +250,8 @@ static int cmd_report(int argc, char **argv)
     if (!db)
         return usage_error("report", "%s", "expected a DB file");
     struct error err = {0};
-    if (report_print(db, run, fmt, stdout, &err) != 0) {
+    if ((nruns >= 0 ? report_print_runs(db, runs, nruns, fmt, stdout, &err)
+                    : report_print(db, run, fmt, stdout, &err)) != 0) {
         error_print(&err, stderr);
         return 2;
     }

@@ -24,19 +24,7 @@
 #include "sim/report_faults.h"
 #include "sim/results.h"
 
-struct metric {
-    char *name;
-    double value;
-    int null;
-};
-
-struct run_head {
-    int64_t run_id;
-    char name[256], version[64], digest[32];
-    int64_t seed, events;
-    double sample, start_unix, duration_s, wall_s;
-    int has_events, has_wall, has_start, has_duration, has_sample;
-};
+#include "sim/report_int.h"
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -384,4 +372,42 @@ int report_print(const char *db_path, int64_t run_id, enum report_format fmt, FI
         return -1;
     }
     return 0;
+}
+
+/* ---- shared with sim/report_runs.c (the side-by-side report) ---- */
+
+int report_read_head(struct sqlite3 *db, const char *path, struct run_head *h, struct error *err)
+{
+    return read_head(db, path, h, err);
+}
+
+int report_read_metrics(struct sqlite3 *db, const char *path, int64_t run_id,
+                        struct metric **out, size_t *count, struct error *err)
+{
+    return read_metrics(db, path, run_id, out, count, err);
+}
+
+void report_free_metrics(struct metric *v, size_t n)
+{
+    free_metrics(v, n);
+}
+
+void report_fmt_metric(const struct metric *m, char *buf, size_t n, const char **unit)
+{
+    fmt_metric(m, buf, n, unit);
+}
+
+void report_fmt_sig(char *buf, size_t n, double v)
+{
+    fmt_sig(buf, n, v);
+}
+
+void report_put_json_string(FILE *out, const char *s)
+{
+    put_json_string(out, s);
+}
+
+void report_put_csv_field(FILE *out, const char *s)
+{
+    put_csv_field(out, s);
 }

@@ -13,4 +13,9 @@ enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_CSV };
 int report_print(const char *db_path, int64_t run_id, enum report_format fmt,
                  FILE *out, struct error *err);
 
+/* Several runs side by side (sim/report_runs.c): run_ids[0..nruns), or
+ * every run of the file when nruns is 0. Same errors as report_print. */
+int report_print_runs(const char *db_path, const int64_t *run_ids, int nruns,
+                      enum report_format fmt, FILE *out, struct error *err);
+
 #endif
