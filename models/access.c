@@ -98,6 +98,12 @@ int access_build(struct world *w)
         }
         rng_stream_destroy(r);
     }
+    for (int k = 0; k < w->access_pool_n && !w->access_latency; k++)
+        for (int i = 0; i < w->access_pool[k].n; i++)
+            if (w->access_pool[k].latency_s[i] > 0) {
+                w->access_latency = 1;
+                break;
+            }
     return 0;
 }
 
@@ -110,6 +116,24 @@ void access_destroy(struct world *w)
     free(w->access_pool);
     w->access_pool = NULL;
     w->access_pool_n = 0;
+}
+
+simtime access_latency_at(const struct world *w, const struct session *s, simtime now)
+{
+    const struct trace *t = &w->access_pool[s->access_trace - 1];
+    double x = simtime_to_s(now - s->start);
+    double loops = floor(x / t->total_s);
+    x -= loops * t->total_s;
+    /* The period holding x (a binary search on the starts). */
+    int lo = 0, hi = t->n - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (t->start_s[mid] <= x)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return (simtime)(t->latency_s[lo] * 1e6 + 0.5);
 }
 
 double access_cap_at(const struct world *w, const struct session *s, simtime now)

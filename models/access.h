@@ -4,8 +4,9 @@
  * rate per session, drawn at arrival) and "markov" (two states, good and
  * bad, with exponential sojourns: a Gilbert-Elliott style modulated link)
  * and "traces" (a folder of trace files, loaded by sim/scenario_traces.c;
- * each session draws one from its ISP's session stream). Trace latencies
- * are not used here: flows have no time to first bit.
+ * each session draws one from its ISP's session stream). A trace's latency
+ * is a download's time to first byte: the player (models/player.c) starts
+ * the flow that much after the request, when some trace has one.
  * A time-varying source is a trace (models/trace.h) followed from the
  * session's start; the flow model (models/network.c) caps each download's
  * rate at the trace's value, read at the download's start and at every
@@ -23,6 +24,9 @@
 /* Draws the pools of the ISPs whose access model varies. 0 or -1 (OOM). */
 int access_build(struct world *w);
 void access_destroy(struct world *w);
+/* The session's time to first byte for a request at now: the latency of
+ * its trace's period (0 for sessions without a trace). */
+simtime access_latency_at(const struct world *w, const struct session *s, simtime now);
 /* The session's access cap at now, bits/s. */
 double access_cap_at(const struct world *w, const struct session *s, simtime now);
 

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "models/abandon.h"
+#include "models/access.h"
 #include "models/device.h"
 #include "models/encoding.h"
 #include "models/failover.h"
@@ -260,6 +261,9 @@ static void account_quality(struct session *s, simtime media)
     s->quality_media += (float)(s->rung_quality * 0.4 * simtime_to_s(media));
 }
 
+static int live(const struct world *w, const struct event *ev);
+static int request(struct world *w, uint32_t id);
+
 static int start_download(struct world *w, uint32_t id)
 {
     struct session *s = &w->sessions[id];
@@ -268,7 +272,34 @@ static int start_download(struct world *w, uint32_t id)
     assert(s->rung < s->rung_cap);
     if (s->rung != before)
         note_rung_quality(w, s);
+    return request(w, id);
+}
+
+/* Requests the session's segment at its rung from its current URL. */
+static int request(struct world *w, uint32_t id)
+{
+    struct session *s = &w->sessions[id];
+    if (s->access_trace && w->access_latency) {
+        /* Its trace's latency: the flow starts at the first byte. The
+         * default worlds (no trace has a latency) skip this whole branch. */
+        simtime lat = access_latency_at(w, s, w->engine->now);
+        simtime q = (lat + 2000) / 4000;
+        s->latency_4ms = (uint8_t)(q > UINT8_MAX ? UINT8_MAX : q);
+        if (lat > 0) {
+            engine_at(w->engine, w->engine->now + lat, EV_FIRST_BYTE, id, s->gen);
+            return 0;
+        }
+    }
     return failover_download(w, id, segment_bytes(w, s));
+}
+
+void player_on_first_byte(void *ctx, const struct event *ev)
+{
+    struct world *w = ctx;
+    if (!live(w, ev))
+        return;
+    if (failover_download(w, ev->entity, segment_bytes(w, &w->sessions[ev->entity])) != 0)
+        w->engine->failed = 1;
 }
 
 /* Decides what a session does after its buffer changed: fetch the next
@@ -397,9 +428,11 @@ void player_on_download_done(void *ctx, const struct event *ev)
     player_credit(w, s, seg_bytes);
     w->m.segments++;
     simtime media = segment_media(w, s);
-    /* The flow model has no time to first bit: the whole download is transfer. */
+    /* took is the flow's: first to last byte. The latency before it (a
+     * trace's) is remembered to 4 ms, for the rules that use it. */
     arrived(world_player(w), w->abr, &w->abr_params, session_ladder(w, s), s, now,
-                   &(struct abr_sample){ .bits = seg_bytes * 8.0, .transfer = took });
+                   &(struct abr_sample){ .bits = seg_bytes * 8.0, .transfer = took,
+                                         .latency = (simtime)s->latency_4ms * 4000 });
     account_quality(s, media);
     if (next_step(w, id) != 0)
         w->engine->failed = 1;
@@ -429,7 +462,7 @@ int player_check_abandon(struct world *w, uint32_t fid)
     player_abandoned(w->abr, &w->abr_params, s, rung,
                      &(struct abr_sample){ .bits = delivered * 8.0, .transfer = elapsed });
     note_rung_quality(w, s);
-    return failover_download(w, id, segment_bytes(w, s));
+    return request(w, id);
 }
 
 void player_on_resume(void *ctx, const struct event *ev)

@@ -20,6 +20,8 @@ int player_open(struct world *w, int isp, const struct session_draw *d);
 void player_on_download_done(void *ctx, const struct event *ev);
 void player_on_resume(void *ctx, const struct event *ev);
 void player_on_end(void *ctx, const struct event *ev);
+/* The EV_FIRST_BYTE handler: a request's latency has passed, its flow starts. */
+void player_on_first_byte(void *ctx, const struct event *ev);
 /* Prefetch hints (engine_prefetch_on): the session of a resume or end
  * event; the session and flow of a download's completion. */
 void player_prefetch(void *ctx, const struct event *ev);

@@ -133,6 +133,7 @@ struct world *world_create(const struct scenario *sc, struct engine *e,
     engine_on(e, EV_COST_SAMPLE, cost_on_sample, w);
     engine_on(e, EV_FILL_START, fill_on_start, w);
     engine_on(e, EV_FILL_DONE, fill_on_done, w);
+    engine_on(e, EV_FIRST_BYTE, player_on_first_byte, w);
     engine_prefetch_on(e, EV_DOWNLOAD_DONE, player_prefetch_download);
     engine_prefetch_on(e, EV_RESUME, player_prefetch);
     engine_prefetch_on(e, EV_SESSION_END, player_prefetch);

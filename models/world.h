@@ -36,6 +36,7 @@ enum {
     EV_COST_SAMPLE,         /* a 95th-percentile sample of billed links */
     EV_FILL_START,          /* entity: site; its fill window opens */
     EV_FILL_DONE,           /* entity: OCA; payload: its fill flow */
+    EV_FIRST_BYTE,          /* entity: session; payload: its generation (trace latency) */
 };
 
 /* Viewing tiers first; fill traffic (placement's transfers) is a tier of
@@ -142,6 +143,8 @@ struct session {
     uint8_t url;                    /* failover and re-ask state (models/control_plane.h, STEER_*) */
     uint8_t failovers;              /* saturates at 255 */
     uint8_t prev_rung;              /* of the segment before the current one (abandonment) */
+    uint8_t latency_4ms;            /* the download's time to first byte / 4 ms, saturated
+                                       (its trace's latency: models/access.h) */
     union abr_state abr;
 };
 
@@ -236,6 +239,7 @@ struct world {
 
     struct trace *access_pool;      /* pre-drawn access realizations (models/access.c) */
     int access_pool_n;
+    int access_latency;             /* 1: some pool trace has a latency (flows wait for it) */
     struct control_plane *cp;       /* models/control_plane.h */
     struct faults *faults;          /* models/fault.h */
     struct cost *cost;              /* models/cost.h */
