@@ -12,6 +12,7 @@
 #include "models/world.h"
 #include "sim/engine.h"
 #include "sim/scenario.h"
+#include "tests/helpers.h"
 
 static const double LADDER[] = { 235e3, 375e3, 560e3, 750e3, 1050e3, 1750e3, 2350e3, 3000e3,
                                  4300e3, 5800e3 };
@@ -173,4 +174,21 @@ Test(abandon, run_on_a_deep_bad_state_rebuffers_less_and_bytes_add_up)
     cr_assert_float_eq(tiers + b->bytes_cut, b->bytes_requested, b->bytes_requested * 1e-9);
     stop(&off);
     stop(&on);
+}
+
+Test(abandon, play_cli_takes_abandon_and_reports_the_count)
+{
+    char cmd[1024], out[4096];
+    snprintf(cmd, sizeof cmd, "%s play --trace %s/tests/data/traces/drop-to-zero.json --rule bba"
+             " --abandon --format json", th_bin(), th_root());
+    cr_assert_eq(th_run(cmd, out, sizeof out), 0, "%s", out);
+    int abandons = -1;
+    const char *k = strstr(out, "\"abandons\": ");
+    cr_assert(k, "%s", out);
+    sscanf(k + 12, "%d", &abandons);
+    cr_assert_gt(abandons, 0, "%s", out);
+    snprintf(cmd, sizeof cmd, "%s play --trace %s/tests/data/traces/drop-to-zero.json --rule bba"
+             " --format json", th_bin(), th_root());
+    cr_assert_eq(th_run(cmd, out, sizeof out), 0, "%s", out);
+    cr_assert(strstr(out, "\"abandons\": 0}"), "off by default: %s", out);
 }
