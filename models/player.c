@@ -262,7 +262,7 @@ static void account_quality(struct session *s, simtime media)
 }
 
 static int live(const struct world *w, const struct event *ev);
-static int request(struct world *w, uint32_t id);
+static inline __attribute__((always_inline)) int request(struct world *w, uint32_t id);
 
 static int start_download(struct world *w, uint32_t id)
 {
@@ -275,20 +275,30 @@ static int start_download(struct world *w, uint32_t id)
     return request(w, id);
 }
 
+/* A request on an access trace with latencies: its flow starts at the
+ * first byte, that latency later (0: now). Out of line: the default worlds
+ * never come here. Returns -1 when the download could not start, 1 when it
+ * waits for its first byte, 0 when it started. */
+static __attribute__((noinline)) int request_after_latency(struct world *w, uint32_t id)
+{
+    struct session *s = &w->sessions[id];
+    simtime lat = access_latency_at(w, s, w->engine->now);
+    simtime q = (lat + 2000) / 4000;
+    s->latency_4ms = (uint8_t)(q > UINT8_MAX ? UINT8_MAX : q);
+    if (lat > 0) {
+        engine_at(w->engine, w->engine->now + lat, EV_FIRST_BYTE, id, s->gen);
+        return 1;
+    }
+    return failover_download(w, id, segment_bytes(w, s));
+}
+
 /* Requests the session's segment at its rung from its current URL. */
-static int request(struct world *w, uint32_t id)
+static inline __attribute__((always_inline)) int request(struct world *w, uint32_t id)
 {
     struct session *s = &w->sessions[id];
     if (s->access_trace && w->access_latency) {
-        /* Its trace's latency: the flow starts at the first byte. The
-         * default worlds (no trace has a latency) skip this whole branch. */
-        simtime lat = access_latency_at(w, s, w->engine->now);
-        simtime q = (lat + 2000) / 4000;
-        s->latency_4ms = (uint8_t)(q > UINT8_MAX ? UINT8_MAX : q);
-        if (lat > 0) {
-            engine_at(w->engine, w->engine->now + lat, EV_FIRST_BYTE, id, s->gen);
-            return 0;
-        }
+        int rc = request_after_latency(w, id);
+        return rc < 0 ? -1 : 0;
     }
     return failover_download(w, id, segment_bytes(w, s));
 }
