@@ -296,7 +296,7 @@ static __attribute__((noinline)) int request_after_latency(struct world *w, uint
 static inline __attribute__((always_inline)) int request(struct world *w, uint32_t id)
 {
     struct session *s = &w->sessions[id];
-    if (s->access_trace && w->access_latency) {
+    if (w->access_latency && s->access_trace) {
         int rc = request_after_latency(w, id);
         return rc < 0 ? -1 : 0;
     }
