@@ -267,8 +267,8 @@ static void abandon_pass(struct world *w, uint32_t m)
     for (uint32_t i = 0; i < m; i++) {
         uint32_t fid = n->ids[i];
         const struct flow *f = &n->flows[fid];
-        if (f->session == NONE || f->done_scheduled)
-            continue;
+        if (f->session == NONE || f->session == FLOW_FILL || f->done_scheduled)
+            continue;               /* fills are the network's, not a player's */
         if (player_check_abandon(w, fid) != 0)
             w->engine->failed = 1;
     }
