@@ -241,6 +241,56 @@ struct cfg_placement {
     double stickiness;              /* held files keep their place up to (1 + this) x the cutoff rank */
 };
 
+/* Live events (models/live.c): a VOD premiere or a live stream, its
+ * audience, its join profile, the clients' retry policy, load shedding. */
+enum live_kind { LIVE_PREMIERE = 0, LIVE_STREAM };
+enum live_jitter { JITTER_UNIFORM = 0, JITTER_EXPONENTIAL };
+enum retry_name { RETRY_IMMEDIATE = 0, RETRY_FIXED, RETRY_EXPONENTIAL };
+enum shed_name { SHED_NONE = 0, SHED_BITRATE_CAP, SHED_PRIORITY };
+enum { LIVE_TIERS = 4 };            /* anonymous, basic, standard, premium */
+
+struct cfg_live_audience {
+    int region;
+    double viewers;                 /* before sampling */
+    double tier_share[LIVE_TIERS];  /* sums to 1 */
+};
+
+struct cfg_retry {
+    enum retry_name policy;
+    simtime delay;                  /* fixed: the wait; exponential: the base */
+    simtime cap;                    /* exponential: longest wait */
+    int jitter;                     /* exponential: 1 full jitter, 0 none */
+    int max_tries;                  /* first try included */
+};
+
+struct cfg_shed {
+    enum shed_name policy;
+    double threshold;               /* bitrate-cap: utilization above which new segments are capped */
+    int cap_rung;                   /* bitrate-cap: the highest rung served then */
+    double refuse[LIVE_TIERS - 1];  /* priority: utilization above which a tier is refused (premium never) */
+};
+
+struct cfg_live {
+    char id[CFG_ID_MAX];
+    enum live_kind kind;
+    simtime at;                     /* release or start, from the scenario's start */
+    simtime length;                 /* premiere: arrivals window; live: the event */
+    int title;                      /* premiere: catalog index */
+    int prepositioned;              /* premiere: on every cluster before release */
+    int naudience;
+    struct cfg_live_audience *audience;     /* owned */
+    double burst;                   /* fraction joining in the burst at `at` */
+    simtime jitter;                 /* the burst's spread (uniform width, exponential mean) */
+    enum live_jitter jitter_dist;
+    double prefetch;                /* fraction of the burst with the manifest already */
+    struct cfg_retry retry;
+    struct cfg_shed shed;
+    simtime segment;                /* live: segment duration */
+    simtime latency;                /* live: behind the live edge */
+    int collapsing;                 /* live: concurrent misses share one origin fetch */
+    double fetch_bps;               /* live: one origin fetch's rate when origin is idle */
+};
+
 struct cfg_network {
     simtime share_period;           /* fair shares recomputed this often */
 };
@@ -276,6 +326,8 @@ struct scenario {
     struct cfg_fault *faults;       /* owned */
     enum placement_policy placement;
     struct cfg_placement place;
+    int nlive;
+    struct cfg_live *live;          /* owned */
     struct cfg_network network;
     struct cfg_metrics metrics;
 

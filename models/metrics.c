@@ -16,6 +16,7 @@
 #include "models/encoding.h"
 #include "models/failover.h"
 #include "models/fault.h"
+#include "models/live.h"
 #include "models/network.h"
 #include "models/placement.h"
 #include "models/placement_int.h"
@@ -307,6 +308,7 @@ int metrics_finish(struct world *w)
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
         WRITE(results_summary(w->results, s[i].name, s[i].value, w->err));
     WRITE(fault_write(w));
+    WRITE(live_write(w));
     return metrics_encoding_summary(w);
 }
 

@@ -387,7 +387,7 @@ int player_open(struct world *w, int isp, const struct session_draw *d)
         w->m.sessions_started++;
     }
     metrics_session_opened(w, isp, d->warm);
-    if (!d->warm && failover_play(w, id))
+    if (!d->warm && !d->admitted && failover_play(w, id))
         return 0;               /* the control plane answers later, or never */
     return next_step(w, id);
 }

@@ -12,6 +12,7 @@ struct session_draw {
     int warm;               /* already playing at the scenario's start */
     simtime buffer;         /* warm only: media already buffered */
     uint16_t access_trace;  /* 1 + index into world.access_pool, or 0 */
+    int admitted;           /* the control plane answered already (a live join) */
 };
 
 /* Opens a session of ISP isp at the engine's now and starts its first

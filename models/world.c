@@ -20,6 +20,7 @@
 #include "models/encoding.h"
 #include "models/failover.h"
 #include "models/fault.h"
+#include "models/live.h"
 #include "models/metrics.h"
 #include "models/network.h"
 #include "models/placement.h"
@@ -116,7 +117,7 @@ struct world *world_create(const struct scenario *sc, struct engine *e,
     w->enc = encoding_create(&sc->encoding, sc->seed, sc->catalog.titles);
     if (!w->enc || build_topology(w) != 0 || catalog_build(w) != 0 || placement_build(w) != 0
         || access_build(w) != 0 || control_plane_init(w) != 0 || fault_init(w) != 0
-        || cost_init(w) != 0) {
+        || cost_init(w) != 0 || live_init(w) != 0) {
         error_set(err, "out of memory building the world");
         world_destroy(w);
         return NULL;
@@ -134,6 +135,11 @@ struct world *world_create(const struct scenario *sc, struct engine *e,
     engine_on(e, EV_FILL_START, fill_on_start, w);
     engine_on(e, EV_FILL_DONE, fill_on_done, w);
     engine_on(e, EV_FIRST_BYTE, player_on_first_byte, w);
+    engine_on(e, EV_LIVE_ARRIVAL, live_on_arrival, w);
+    engine_on(e, EV_LIVE_TRY, live_on_try, w);
+    engine_on(e, EV_LIVE_ADMIT, live_on_admit, w);
+    engine_on(e, EV_LIVE_SEGMENT, live_on_segment, w);
+    engine_on(e, EV_LIVE_END, live_on_end, w);
     engine_prefetch_on(e, EV_DOWNLOAD_DONE, player_prefetch_download);
     engine_prefetch_on(e, EV_RESUME, player_prefetch);
     engine_prefetch_on(e, EV_SESSION_END, player_prefetch);
@@ -184,6 +190,7 @@ void world_destroy(struct world *w)
     catalog_destroy(w);
     encoding_destroy(w->enc);
     cost_destroy(w);
+    live_destroy(w);
     fault_destroy(w);
     control_plane_destroy(w);
     network_destroy(w);

@@ -37,6 +37,11 @@ enum {
     EV_FILL_START,          /* entity: site; its fill window opens */
     EV_FILL_DONE,           /* entity: OCA; payload: its fill flow */
     EV_FIRST_BYTE,          /* entity: session; payload: its generation (trace latency) */
+    EV_LIVE_ARRIVAL,        /* entity: ISP; payload: live event (| 1 << 32: the jitterless burst) */
+    EV_LIVE_TRY,            /* entity: live joiner */
+    EV_LIVE_ADMIT,          /* entity: live joiner */
+    EV_LIVE_SEGMENT,        /* entity: live event */
+    EV_LIVE_END,            /* entity: live event */
 };
 
 /* Viewing tiers first; fill traffic (placement's transfers) is a tier of
@@ -243,6 +248,7 @@ struct world {
     struct control_plane *cp;       /* models/control_plane.h */
     struct faults *faults;          /* models/fault.h */
     struct cost *cost;              /* models/cost.h */
+    struct live *live;              /* models/live.h; NULL without live events */
     const struct abr_rule *abr;
     struct abr_params abr_params;
     struct abr_ladder ladder;       /* scratch: the ladder of the session being served (player.c) */

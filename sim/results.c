@@ -75,7 +75,8 @@ struct table {
 
 enum {
     T_REGIONS, T_ISPS, T_SITES, T_OCAS, T_LINKS, T_TITLES, T_RUNGS, T_SESSIONS,
-    T_OCA_TS, T_LINK_TS, T_REGION_TS, T_TIER_TS, T_SUMMARY, T_FAULTS, T_MARKERS, T_CHURN, T_COUNT
+    T_OCA_TS, T_LINK_TS, T_REGION_TS, T_TIER_TS, T_SUMMARY, T_FAULTS, T_MARKERS, T_CHURN, T_LIVE_TS,
+    T_COUNT
 };
 
 /* The data tables in digest order (runs comes first, see digest_run).
@@ -139,6 +140,11 @@ static const struct table tables[T_COUNT] = {
     [T_CHURN] = { "churn", "day, oca", {
         {"day", "INTEGER"}, {"oca", "INTEGER"}, {"added", "INTEGER"}, {"evicted", "INTEGER"},
         {"fill_bytes", "REAL"} } },
+    [T_LIVE_TS] = { "live_ts", "event, t_s", {
+        {"t_s", "REAL"}, {"event", "TEXT"}, {"arrivals", "INTEGER"}, {"offered", "INTEGER"},
+        {"admitted", "INTEGER"}, {"refused", "INTEGER"}, {"timed_out", "INTEGER"},
+        {"failed", "INTEGER"}, {"queue_peak", "REAL"}, {"joined", "REAL"},
+        {"origin_gbps", "REAL"} } },
 };
 
 /* The runs columns that enter the digest, in order (run_id, wall_s and
@@ -1110,4 +1116,23 @@ int results_marker(struct results *r, const struct marker_row *x, struct error *
     rc |= bind_text(s, 5, x->target);
     rc |= bind_int(s, 6, x->fault);
     return write_row(r, s, rc, "markers", err);
+}
+
+int results_live_ts(struct results *r, const struct live_ts_row *x, struct error *err)
+{
+    sqlite3_stmt *s = writer(r, T_LIVE_TS, err);
+    if (!s)
+        return -1;
+    int rc = bind_real(s, 2, x->t_s);
+    rc |= bind_text(s, 3, x->event);
+    rc |= bind_int(s, 4, x->arrivals);
+    rc |= bind_int(s, 5, x->offered);
+    rc |= bind_int(s, 6, x->admitted);
+    rc |= bind_int(s, 7, x->refused);
+    rc |= bind_int(s, 8, x->timed_out);
+    rc |= bind_int(s, 9, x->failed);
+    rc |= bind_real(s, 10, x->queue_peak);
+    rc |= bind_real(s, 11, x->joined);
+    rc |= bind_real(s, 12, x->origin_gbps);
+    return write_row(r, s, rc, "live_ts", err);
 }

@@ -99,6 +99,10 @@ struct churn_row { int day; int oca; int64_t added; int64_t evicted; double fill
 struct link_ts_row { double t_s; int link; double bytes; double bps; double utilization; };
 struct region_ts_row { double t_s; int region; double concurrent; double target; int64_t arrivals; };
 struct tier_ts_row { double t_s; const char *tier; double bytes; double gbps; };
+struct live_ts_row {
+    double t_s; const char *event; int64_t arrivals, offered, admitted, refused, timed_out, failed;
+    double queue_peak, joined, origin_gbps;
+};
 
 /* Opens or creates the database. Refuses a file that is not lastmile's or
  * of a newer schema version, leaving it untouched. */
@@ -123,6 +127,7 @@ int results_tier_ts(struct results *r, const struct tier_ts_row *row, struct err
 int results_summary(struct results *r, const char *metric, double value, struct error *err);
 int results_fault(struct results *r, const struct fault_row *row, struct error *err);
 int results_marker(struct results *r, const struct marker_row *row, struct error *err);
+int results_live_ts(struct results *r, const struct live_ts_row *row, struct error *err);
 /* Computes the run's digest over all its rows (wall-clock columns and
  * run_id aside, in primary-key order), stores it and commits the run. */
 int results_end_run(struct results *r, const struct run_end *end,

@@ -23,6 +23,8 @@ enum rng_kind {
     RNG_DEVICE = 7,     /* per session id: device class and AV1 support (counter-based) */
     RNG_CACHE_TRACE = 8, /* id 0: Zipf request streams of `lastmile cache` */
     RNG_FORECAST = 9,   /* per region: the catalog forecast's error */
+    RNG_LIVE = 10,      /* per (live event << 20 | ISP): joins; keyed hashes per joiner */
+    RNG_LIVE_RETRY = 11, /* per (live event << 20 | ISP): retry waits */
     RNG_TEST = 1000     /* tests and benchmarks */
 };
 

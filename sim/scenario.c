@@ -470,6 +470,8 @@ static int rd_sections(struct sr *l, const cJSON *root, struct scenario *s)
 
     if (scenario_read_control(l, root, s))     /* steering, control_plane, cdn, cost, faults */
         return -1;
+    if (scenario_read_live(l, root, s))        /* premieres and live streams */
+        return -1;
 
     if (scenario_read_placement(l, root, s))
         return -1;
@@ -505,7 +507,7 @@ static int rd_top(struct sr *l, const cJSON *root, struct scenario *s)
     static const char *const keys[] = {
         "name", "description", "start", "duration", "seed", "sample", "regions", "isps", "sites",
         "origin", "catalog", "encoding", "devices", "demand", "player", "steering", "placement",
-        "network", "metrics", "control_plane", "cdn", "cost", "faults", NULL,
+        "network", "metrics", "control_plane", "cdn", "cost", "faults", "live", NULL,
     };
     if (sr_known_keys(l, root, keys))
         return -1;
@@ -745,6 +747,7 @@ void scenario_free(struct scenario *s)
     free(s->sites);
     free(s->devices.mix);
     free(s->faults);
+    scenario_free_live(s);
     free(s->resolved_json);
     memset(s, 0, sizeof *s);
 }

@@ -145,4 +145,15 @@ int scenario_read_control(struct sr *l, const cJSON *root, struct scenario *s);
 /* Prints them back in the resolved text. */
 void scenario_resolve_control(struct jsonw *w, const struct scenario *s);
 
+/* ---- scenario_live.c: the live list (premieres and live streams) ---- */
+
+extern const char *const scenario_live_kinds[];         /* enum live_kind */
+extern const char *const scenario_live_jitters[];       /* enum live_jitter */
+extern const char *const scenario_retry_policies[];     /* enum retry_name */
+extern const char *const scenario_shed_policies[];      /* enum shed_name */
+/* Reads $.live after the regions, catalog and encoding. */
+int scenario_read_live(struct sr *l, const cJSON *root, struct scenario *s);
+void scenario_resolve_live(struct jsonw *w, const struct scenario *s);
+void scenario_free_live(struct scenario *s);
+
 #endif

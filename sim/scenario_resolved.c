@@ -169,6 +169,7 @@ char *scenario_resolve_json(const struct scenario *s)
     jsonw_end_object(&w);
 
     scenario_resolve_control(&w, s);
+    scenario_resolve_live(&w, s);
     scenario_resolve_placement(&w, s);
 
     jsonw_begin_object(&w, "network");
