@@ -303,6 +303,7 @@ void live_on_try(void *ctx, const struct event *ev)
     TS(e, now, offered, 1);
     if (shed_policy(e->c->shed.policy)->refuse(&e->c->shed, target_util(w, j), j->tier)) {
         L->refused++;
+        L->refused_tier[j->tier]++;
         TS(e, now, refused, 1);
         try_failed(w, id, now);
         return;

@@ -60,6 +60,7 @@ struct live {
     float *join_s;                  /* request to first frame of every join */
     size_t njoin, capjoin;
     uint64_t offered, admitted_cp, admitted_prefetch, refused, timed_out, failed, retries;
+    uint64_t refused_tier[LIVE_TIERS];
     double queue_peak;
     double origin_peak_bps, origin_bytes;
     double rebuffer_us, watched_us;

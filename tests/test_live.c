@@ -1,0 +1,219 @@
+/* tests/test_live.c: live events and the thundering herd (issue #7).
+ *
+ * A small world with no ordinary demand (a zero diurnal curve), so every
+ * session and request comes from the live event under test. Properties the
+ * issue names: immediate retries without jitter make a retry storm (offered
+ * > 1.5x arrivals while the control plane is saturated), exponential
+ * backoff with full jitter and a spread burst keeps it under 1.1x; request
+ * collapsing keeps origin fetches per live segment file at one per OCA,
+ * and without it they grow with the audience; a pre-positioned premiere
+ * takes (almost) nothing from origin; priority shedding refuses tiers in
+ * order and never premium; bitrate-cap cuts the stalls of overloaded OCAs. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/live.h"
+#include "models/world.h"
+#include "sim/engine.h"
+#include "sim/scenario.h"
+
+static const char WORLD[] =
+    "{\"name\": \"live\", \"start\": \"2026-11-20T23:00:00Z\", \"duration\": \"%s\", \"seed\": 5,"
+    " \"regions\": [{\"id\": \"r\", \"utc_offset\": \"-03:00\", \"subscribers\": 1000,"
+    "               \"diurnal\": [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}],"
+    " \"isps\": [{\"id\": \"a\", \"region\": \"r\", \"share\": 1,"
+    "             \"peering\": [{\"ix\": \"ix\", \"capacity\": \"40Gbps\"}], \"transit\": \"20Gbps\"}],"
+    " \"sites\": [{\"id\": \"a1\", \"kind\": \"embedded\", \"isp\": \"a\","
+    "              \"ocas\": {\"count\": 2, \"storage\": \"4TB\", \"egress\": \"%s\"}},"
+    "             {\"id\": \"ix\", \"kind\": \"ix\", \"region\": \"r\","
+    "              \"ocas\": {\"count\": 2, \"storage\": \"8TB\", \"egress\": \"40Gbps\"}}],"
+    " \"catalog\": {\"titles\": 500}, \"control_plane\": {\"capacity\": %g, \"timeout\": \"5s\"},"
+    " \"live\": [%s], \"metrics\": {\"period\": \"60s\"}}";
+
+struct run {
+    struct scenario sc;
+    struct engine e;
+    struct world *w;
+};
+
+static void run_world(struct run *r, const char *duration, const char *egress, double capacity,
+                      const char *event)
+{
+    static char text[8192];
+    snprintf(text, sizeof text, WORLD, duration, egress, capacity, event);
+    struct error err = {0};
+    int rc = scenario_load_text("live.json", text, NULL, 0, &r->sc, &err);
+    cr_assert_eq(rc, 0, "%s: %s", err.path, err.msg);
+    cr_assert_eq(engine_init(&r->e, r->sc.duration, 1024), 0);
+    r->w = world_create(&r->sc, &r->e, NULL, &err);
+    cr_assert_not_null(r->w, "%s", err.msg);
+    cr_assert_eq(engine_run(&r->e, NULL, NULL), 0);
+}
+
+static void stop(struct run *r)
+{
+    world_destroy(r->w);
+    engine_destroy(&r->e);
+    scenario_free(&r->sc);
+}
+
+/* 25 000 viewers, 80% in the burst, a control plane of 300 plays/s. */
+static double storm(const char *jitter, const char *retry)
+{
+    char ev[512];
+    snprintf(ev, sizeof ev,
+             "{\"id\": \"f\", \"kind\": \"live\", \"at\": \"1m\", \"for\": \"20m\","
+             " \"audience\": [{\"region\": \"r\", \"viewers\": 25000}], \"burst\": 0.8,"
+             " \"jitter\": \"%s\", \"retry\": %s}", jitter, retry);
+    struct run r;
+    run_world(&r, "30m", "100Gbps", 300, ev);
+    double ratio = live_storm_ratio(r.w);
+    cr_assert_eq(r.w->live->failed + r.w->live->njoin, r.w->live->nj,
+                 "every joiner joined or gave up");
+    stop(&r);
+    return ratio;
+}
+
+Test(live, immediate_retries_without_jitter_are_a_storm)
+{
+    double ratio = storm("0s", "{\"policy\": \"immediate\"}");
+    cr_assert_gt(ratio, 1.5, "offered / arrivals while saturated = %g", ratio);
+}
+
+Test(live, exponential_backoff_with_jitter_stays_under_1_1)
+{
+    const char *expo = "{\"policy\": \"exponential\", \"delay\": \"10s\", \"cap\": \"60s\"}";
+    double ratio = storm("60s", expo);
+    cr_assert(isfinite(ratio), "the control plane saturated at some point");
+    cr_assert_lt(ratio, 1.1, "offered / arrivals while saturated = %g", ratio);
+    /* The same spread burst with immediate retries does exceed it, so the
+     * bound is the backoff's doing. */
+    double imm = storm("60s", "{\"policy\": \"immediate\"}");
+    cr_assert_gt(imm, 1.1, "immediate: %g", imm);
+}
+
+static double fetches_per_file(double viewers, int collapsing, double *total)
+{
+    char ev[512];
+    snprintf(ev, sizeof ev,
+             "{\"id\": \"f\", \"kind\": \"live\", \"at\": \"1m\", \"for\": \"10m\","
+             " \"audience\": [{\"region\": \"r\", \"viewers\": %g}], \"collapsing\": %s}",
+             viewers, collapsing ? "true" : "false");
+    struct run r;
+    run_world(&r, "15m", "100Gbps", 0, ev);
+    const struct live_event *e = &r.w->live->ev[0];
+    double most = e->max_fetches_per_file;
+    *total = e->fetches_total;
+    cr_assert_gt(e->segments_files, 100, "segments were produced");
+    stop(&r);
+    return most;
+}
+
+Test(live, collapsing_keeps_one_origin_fetch_per_oca_and_file)
+{
+    double t1, t2;
+    cr_assert_leq(fetches_per_file(2000, 1, &t1), 1.0);
+    cr_assert_leq(fetches_per_file(20000, 1, &t2), 1.0);
+    /* Two OCAs, at most a file per rung each: the totals do not grow with
+     * the audience beyond the rungs the new viewers add. */
+    cr_assert_lt(t2, 1.5 * t1, "collapsed fetches %g -> %g", t1, t2);
+}
+
+Test(live, without_collapsing_fetches_grow_with_the_audience)
+{
+    double t1, t2;
+    double small = fetches_per_file(2000, 0, &t1);
+    double big = fetches_per_file(20000, 0, &t2);
+    cr_assert_gt(small, 1.0);
+    cr_assert_gt(big, 5 * small, "per file %g -> %g for 10x the viewers", small, big);
+    cr_assert_gt(t2, 5 * t1);
+}
+
+static double premiere_origin_share(int prepositioned)
+{
+    char ev[512];
+    snprintf(ev, sizeof ev,
+             "{\"id\": \"p\", \"kind\": \"premiere\", \"at\": \"1m\", \"for\": \"1h\","
+             " \"audience\": [{\"region\": \"r\", \"viewers\": 1500}], \"burst\": 0.5,"
+             " \"jitter\": \"30s\", \"prepositioned\": %s}", prepositioned ? "true" : "false");
+    struct run r;
+    run_world(&r, "1h", "100Gbps", 0, ev);
+    struct world *w = r.w;
+    cr_assert_eq(world_finish(w), 0);
+    double total = 0;
+    for (int k = 0; k < TIER_COUNT; k++)
+        total += w->m.bytes_tier[k];
+    cr_assert_gt(w->m.sessions_started, 1000, "the premiere's joins played");
+    double share = w->m.bytes_tier[TIER_ORIGIN] / total;
+    stop(&r);
+    return share;
+}
+
+Test(live, prepositioning_takes_first_hour_origin_bytes_to_near_zero)
+{
+    double on = premiere_origin_share(1), off = premiere_origin_share(0);
+    cr_assert_lt(on, 0.01, "pre-positioned: origin share %g", on);
+    cr_assert_gt(off, 0.5, "not pre-positioned: origin share %g", off);
+}
+
+Test(live, priority_shedding_refuses_tiers_in_order_and_never_premium)
+{
+    /* Small OCAs: the premiere fills them, shedding starts. */
+    const char *ev =
+        "{\"id\": \"p\", \"kind\": \"premiere\", \"at\": \"1m\", \"for\": \"20m\","
+        " \"audience\": [{\"region\": \"r\", \"viewers\": 4000, \"tiers\": {\"anonymous\": 0.25,"
+        " \"basic\": 0.25, \"standard\": 0.25, \"premium\": 0.25}}], \"burst\": 0.3,"
+        " \"jitter\": \"60s\", \"retry\": {\"max_tries\": 3},"
+        " \"shedding\": {\"policy\": \"priority\"}}";
+    struct run r;
+    run_world(&r, "30m", "2Gbps", 0, ev);
+    const uint64_t *t = r.w->live->refused_tier;
+    cr_assert_gt(t[0], 0, "anonymous joins were refused");
+    cr_assert_geq(t[0], t[1], "anonymous %lu >= basic %lu", (unsigned long)t[0], (unsigned long)t[1]);
+    cr_assert_geq(t[1], t[2], "basic %lu >= standard %lu", (unsigned long)t[1], (unsigned long)t[2]);
+    cr_assert_eq(t[3], 0, "premium is never refused");
+    stop(&r);
+}
+
+static double live_rebuffer(const char *shedding)
+{
+    char ev[512];
+    snprintf(ev, sizeof ev,
+             "{\"id\": \"f\", \"kind\": \"live\", \"at\": \"1m\", \"for\": \"10m\","
+             " \"audience\": [{\"region\": \"r\", \"viewers\": 5000}], \"shedding\": %s}",
+             shedding);
+    struct run r;
+    run_world(&r, "15m", "10Gbps", 0, ev);
+    const struct live *L = r.w->live;
+    double ratio = L->rebuffer_us / (L->rebuffer_us + L->watched_us);
+    stop(&r);
+    return ratio;
+}
+
+Test(live, bitrate_cap_cuts_the_stalls_of_overloaded_ocas)
+{
+    double none = live_rebuffer("{\"policy\": \"none\"}");
+    double cap = live_rebuffer("{\"policy\": \"bitrate-cap\", \"threshold\": 0.8, \"cap_rung\": 1}");
+    cr_assert_gt(none, 0.05, "without shedding the OCAs overload: %g", none);
+    cr_assert_lt(cap, none / 2, "capped %g vs none %g", cap, none);
+}
+
+Test(live, same_seed_same_joins)
+{
+    const char *ev =
+        "{\"id\": \"f\", \"kind\": \"live\", \"at\": \"1m\", \"for\": \"5m\","
+        " \"audience\": [{\"region\": \"r\", \"viewers\": 5000}], \"jitter\": \"5s\","
+        " \"jitter_distribution\": \"exponential\", \"prefetch\": 0.3}";
+    struct run a, b;
+    run_world(&a, "10m", "100Gbps", 200, ev);
+    run_world(&b, "10m", "100Gbps", 200, ev);
+    cr_assert_eq(a.w->live->nj, b.w->live->nj);
+    cr_assert_eq(a.w->live->offered, b.w->live->offered);
+    cr_assert_eq(a.w->live->retries, b.w->live->retries);
+    cr_assert_gt(a.w->live->admitted_prefetch, 0, "some joins skipped the control plane");
+    cr_assert_eq(memcmp(a.w->live->join_s, b.w->live->join_s, a.w->live->njoin * sizeof(float)), 0);
+    stop(&a);
+    stop(&b);
+}
