@@ -183,7 +183,9 @@ int control_plane_play(struct world *w, simtime now, simtime *answer_at)
         return 0;
     }
     simtime start = cp->next_free > now ? cp->next_free : now;
-    simtime service = (simtime)ceil(1e6 / c->capacity);
+    /* Scaled by sample like every capacity: a sampled run sends that
+     * fraction of the requests (issue #7's herds run sampled). */
+    simtime service = (simtime)ceil(1e6 / (c->capacity * w->sc->sample));
     if (start + service - now > c->timeout) {
         cp->plays_timed_out++;
         return -1;

@@ -316,7 +316,7 @@ void live_on_try(void *ctx, const struct event *ev)
         return;
     }
     L->admitted_cp++;
-    double cap = w->sc->control_plane.capacity;
+    double cap = w->sc->control_plane.capacity * w->sc->sample;
     double queued = cap > 0 ? (double)(w->cp->next_free - now) * cap / 1e6 : 0;
     if (queued > L->queue_peak)
         L->queue_peak = queued;
