@@ -38,7 +38,9 @@
  * own: (n - 1) x min(1, fetch / segment) expected extra fetches, solved
  * with the fetch time by fixed-point iteration. Viewers play `latency`
  * behind the edge: a segment later than that stalls everyone served and
- * the lag grows by the stall (no catch-up). An OCA whose egress (live plus
+ * the lag grows by the stall (no catch-up); an origin that needs more than
+ * a segment time to send one segment's fetches stalls everyone by the
+ * excess at every segment. An OCA whose egress (live plus
  * its VOD flows) is over capacity delivers a segment in segment x
  * utilization, and its viewers stall for the excess. The origin fetches do
  * not take capacity from the VOD flows of the flow model. */
@@ -435,12 +437,18 @@ void live_on_segment(void *ctx, const struct event *ev)
     struct live_second *s = second_at(e, now);
     if (s)
         s->origin_bps = rate;
-    /* Stalls: late segments (everyone), overloaded OCAs (their viewers). */
+    /* Stalls: a segment later than the viewers' lag behind the edge
+     * (everyone, once: the lag grows by it); an origin that cannot send a
+     * segment's fetches in a segment time (everyone, every segment: the
+     * throughput deficit); overloaded OCAs (their viewers). */
     double stall_us = 0;
     if (fetch_s * 1e6 > e->lag_us) {
         stall_us = fetch_s * 1e6 - e->lag_us;
         e->lag_us = fetch_s * 1e6;
     }
+    double origin_s = origin_bps > 0 ? total_bytes * 8 / origin_bps : INFINITY;
+    if (origin_s > seg_s)
+        stall_us += (origin_s - seg_s) * 1e6;
     L->rebuffer_us += total_viewers * stall_us + stall_weighted * 1e6;
     L->watched_us += total_viewers * (double)c->segment;
 }
