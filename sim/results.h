@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "sim/error.h"
 
-#define RESULTS_SCHEMA_VERSION 4
+#define RESULTS_SCHEMA_VERSION 5
 
 struct results;
 
