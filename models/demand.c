@@ -135,7 +135,7 @@ void demand_on_arrival(void *ctx, const struct event *ev)
 {
     struct world *w = ctx;
     int i = (int)ev->entity;
-    struct session_draw d;
+    struct session_draw d = {0};
     draw_session(w, i, &d);
     if (player_open(w, i, &d) != 0) {
         w->engine->failed = 1;
@@ -160,7 +160,7 @@ static int warm_start(struct world *w, int i)
     unsigned n = gsl_ran_poisson(r, ip->scale * demand_diurnal(w, ip->region, 0));
     int rc = 0;
     for (unsigned k = 0; k < n && rc == 0; k++) {
-        struct session_draw d;
+        struct session_draw d = {0};
         do {
             d.title = (uint32_t)gsl_ran_discrete(r, w->title_pick);
             double watch = exp(log((double)sc->demand.watch_median) +
