@@ -26,7 +26,9 @@
  * before release; not: no OCA holds it (the placement of the run leaves it
  * out), so its sessions go to origin.
  *
- * Live streams: an aggregate model per segment, not per viewer. Viewers
+ * Live streams: encoded on the scenario's fixed AVC ladder (a live
+ * encoder has no per-title analysis to run). An aggregate model per
+ * segment, not per viewer. Viewers
  * stay from their join to the event's end at the rung their access allows
  * (abr_safety x access, capped by load shedding). Every segment time each
  * OCA with viewers requests the new segment once per rung; the viewers'
