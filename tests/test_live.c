@@ -217,3 +217,36 @@ Test(live, same_seed_same_joins)
     stop(&a);
     stop(&b);
 }
+
+/* The two scenarios load, with and without mitigations, and their resolved
+ * text (every live key) loads back to the same text. */
+Test(live, scenarios_validate_and_resolve_back)
+{
+    static const char *const unmit[2][5] = {
+        { "live.s1.jitter=\"0s\"", "live.s1.prefetch=0", "live.s1.retry.policy=immediate",
+          "live.s1.prepositioned=false", NULL },
+        { "live.fight.jitter=\"0s\"", "live.fight.prefetch=0", "live.fight.retry.policy=immediate",
+          "live.fight.collapsing=false", "live.fight.shedding.policy=none" },
+    };
+    const char *files[2] = { "scenarios/premiere.json", "scenarios/live-fight.json" };
+    for (int f = 0; f < 2; f++)
+        for (int variant = 0; variant < 2; variant++) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s", getenv("LASTMILE_ROOT") ? getenv("LASTMILE_ROOT")
+                                                                             : ".", files[f]);
+            int nsets = 0;
+            while (variant && nsets < 5 && unmit[f][nsets])
+                nsets++;
+            struct scenario a, b;
+            struct error err = {0};
+            cr_assert_eq(scenario_load(path, unmit[f], nsets, &a, &err), 0, "%s: %s %s", files[f],
+                         err.path, err.msg);
+            cr_assert_eq(a.nlive, 1);
+            cr_assert_eq(a.live[0].retry.policy, variant ? RETRY_IMMEDIATE : RETRY_EXPONENTIAL);
+            cr_assert_eq(scenario_load_text("resolved.json", a.resolved_json, NULL, 0, &b, &err), 0,
+                         "%s resolved: %s %s", files[f], err.path, err.msg);
+            cr_assert_str_eq(a.resolved_json, b.resolved_json);
+            scenario_free(&a);
+            scenario_free(&b);
+        }
+}
