@@ -465,23 +465,14 @@ void live_on_end(void *ctx, const struct event *ev)
     e->viewers = 0;
 }
 
-static void preposition(struct world *w, const struct cfg_live *c)
+/* On every OCA before release, or on none (placement's own bookkeeping:
+ * placement_set_held). The nightly fill may still change it later. */
+static int preposition(struct world *w, const struct cfg_live *c)
 {
-    uint32_t t = (uint32_t)c->title;
-    uint64_t bit = UINT64_C(1) << (t & 63);
-    for (uint32_t o = 0; o < w->nocas; o++) {
-        struct oca *x = &w->ocas[o];
-        int has = (x->holds[t >> 6] & bit) != 0;
-        if (c->prepositioned && !has) {
-            x->holds[t >> 6] |= bit;
-            x->stored_bytes += w->titles[t].size_bytes;
-            x->titles_held++;
-        } else if (!c->prepositioned && has) {
-            x->holds[t >> 6] &= ~bit;
-            x->stored_bytes -= w->titles[t].size_bytes;
-            x->titles_held--;
-        }
-    }
+    uint32_t f = placement_file_of_title(w, (uint32_t)c->title);
+    for (uint32_t o = 0; o < w->nocas; o++)
+        placement_set_held(w, o, f, c->prepositioned);
+    return w->engine->failed ? -1 : 0;
 }
 
 int live_init(struct world *w)
@@ -516,8 +507,8 @@ int live_init(struct world *w)
             e->lag_us = (double)c->latency;
             engine_at(w->engine, c->at + c->segment, EV_LIVE_SEGMENT, (uint32_t)k, 0);
             engine_at(w->engine, c->at + c->length, EV_LIVE_END, (uint32_t)k, 0);
-        } else {
-            preposition(w, c);
+        } else if (preposition(w, c) != 0) {
+            return -1;
         }
         for (int i = 0; i < w->nisps; i++) {
             uint64_t sid = (uint64_t)k << 20 | (uint64_t)i;

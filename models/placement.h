@@ -74,6 +74,10 @@ double placement_cached_bytes(const struct world *w, uint32_t oca);
 /* Plans every site now, without fill (for the bench). 0 or -1. */
 int placement_plan_all(struct world *w);
 
+/* Marks file placed (servable) on oca, or not, keeping its stored bytes
+ * (placement.c; also used to pre-position a premiere, models/live.c). */
+void placement_set_held(struct world *w, uint32_t oca, uint32_t file, int held);
+
 /* Placed and servable, or in the OCA's reactive cache. */
 static inline int oca_holds(const struct world *w, uint32_t oca, uint32_t file)
 {
