@@ -95,7 +95,7 @@ static uint64_t write_run(struct results *r, const struct variant *v, int64_t *r
         return 0;
     for (int t = 0; t < 2; t++) {
         for (int o = 0; o < 3; o++) {
-            struct oca_ts_row row = { 60.0 * t, o, 1e10, 1.3e9, 0.013, 40 + o };
+            struct oca_ts_row row = { 60.0 * t, o, 1e10, 1.3e9, 0.013, 40 + o, 0, 0, 0 };
             OK(results_oca_ts(r, &row, &err));
         }
         for (int k = 0; k < 2; k++) {
