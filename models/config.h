@@ -183,6 +183,9 @@ struct cfg_steering {
     double drain_max_stalled;       /* fraction of downloads ending stalled above it drains */
     int drain_min_samples;          /* downloads in a window before judging */
     simtime drain_hold;             /* a drained cluster stays drained at least this */
+    double error_max_rate;          /* reported recent error rate above it: moved down (1: never) */
+    int error_min_downloads;        /* downloads in a report period before the rate counts */
+    simtime error_hold;             /* moved down for errors, too few downloads to judge: held this long */
 };
 
 struct cfg_control_plane {
@@ -207,7 +210,7 @@ struct cfg_cost {
 enum fault_kind {
     FAULT_OCA_DOWN = 0, FAULT_OCA_DEGRADE, FAULT_OCA_LEAK, FAULT_SITE_DOWN, FAULT_LINK_DOWN,
     FAULT_LINK_DEGRADE, FAULT_ORIGIN_DOWN, FAULT_CONTROL_PLANE_DOWN, FAULT_REGION_EVACUATION,
-    FAULT_KIND_COUNT
+    FAULT_OCA_ERRORS, FAULT_KIND_COUNT
 };
 
 struct cfg_fault {
@@ -220,6 +223,7 @@ struct cfg_fault {
     simtime leak_half_life;         /* leak: full-load time that halves the egress */
     double leak_floor;              /* leak: the egress never falls below floor x nominal */
     int to_site;                    /* evacuation: the IX site that takes the region */
+    double error_rate;              /* oca_errors: share of downloads that get no bytes */
 };
 /* Placement policies (models/placement_*.c); the order is the names'
  * table's (sim/scenario.c). */

@@ -35,6 +35,7 @@
 
 const char *const marker_kind_name[MARK_KIND_COUNT] = {
     "fault_start", "fault_end", "reported_down", "reported_up", "drain", "undrain",
+    "reported_errors", "reported_clean",
 };
 
 int control_plane_init(struct world *w)
@@ -58,6 +59,14 @@ int control_plane_init(struct world *w)
     cp->tel_stalled = calloc(ns, sizeof *cp->tel_stalled);
     cp->drained_at = malloc(ns * sizeof *cp->drained_at);
     cp->requests = calloc(ns, sizeof *cp->requests);
+    cp->rep_downloads = calloc(n, sizeof *cp->rep_downloads);
+    cp->rep_errors = calloc(n, sizeof *cp->rep_errors);
+    cp->error_rate = calloc(n, sizeof *cp->error_rate);
+    cp->fail_share = calloc(n, sizeof *cp->fail_share);
+    cp->errors_at = calloc(n, sizeof *cp->errors_at);
+    if (!cp->rep_downloads || !cp->rep_errors || !cp->error_rate || !cp->fail_share
+        || !cp->errors_at)
+        return -1;
     if (!cp->view || !cp->util || !cp->down || !cp->nominal_bps || !cp->reported_bps
         || !cp->res_fault || !cp->evacuated_to || !cp->tel_bytes || !cp->tel_us || !cp->tel_n
         || !cp->tel_stalled || !cp->drained_at || !cp->requests)
@@ -92,6 +101,11 @@ void control_plane_destroy(struct world *w)
     free(cp->tel_stalled);
     free(cp->drained_at);
     free(cp->requests);
+    free(cp->rep_downloads);
+    free(cp->rep_errors);
+    free(cp->error_rate);
+    free(cp->fail_share);
+    free(cp->errors_at);
     free(cp);
     w->cp = NULL;
 }
@@ -168,6 +182,21 @@ void control_plane_rank(const struct world *w, int isp, uint32_t title, int need
     if (w->cp->cdn_res != NONE)
         add(w, out, w->cp->cdn_res, NONE, TIER_CDN);
     steering_policy(w->sc->steering)->order(w, out);
+}
+
+void control_plane_home(const struct world *w, int isp, uint32_t title, struct steer_entry *out)
+{
+    const struct isp *ip = &w->isps[isp];
+    const struct cfg_isp *ci = &w->sc->isps[isp];
+    struct steer_list l = { 0 };
+    for (int k = 0; k < ip->nembedded && l.n == 0; k++)
+        add_site(w, &l, ip->embedded[k], title, NONE, TIER_EMBEDDED);
+    for (int k = 0; k < ci->npeering && l.n == 0; k++)
+        add_site(w, &l, ci->peering[k].ix_site, title,
+                 w->peering_link[w->peering_first[isp] + (uint32_t)k], TIER_IX);
+    if (l.n == 0)
+        add(w, &l, w->origin_res, ip->transit_link, TIER_ORIGIN);
+    *out = l.e[0];
 }
 
 int control_plane_play(struct world *w, simtime now, simtime *answer_at)
@@ -268,7 +297,23 @@ void control_plane_on_health(void *ctx, const struct event *ev)
             v |= VIEW_OVERLOADED;
         if (r < w->nocas && cp->drained_at[w->ocas[r].site] >= 0)
             v |= VIEW_DRAINED;
+        /* Recent errors: what the resource failed since its last report.
+         * A down one sends no report, so it carries none. */
+        uint32_t asked = cp->rep_downloads[r], failed = cp->rep_errors[r];
+        cp->error_rate[r] = asked ? (float)failed / (float)asked : 0;
         uint8_t was = cp->view[r];
+        int judged = asked >= (uint32_t)st->error_min_downloads;
+        if (v & VIEW_DOWN) {
+        } else if (judged && (double)failed > st->error_max_rate * asked) {
+            if (!(was & VIEW_ERRORS))
+                cp->errors_at[r] = now;
+            v |= VIEW_ERRORS;
+        } else if ((was & VIEW_ERRORS) && !judged && now - cp->errors_at[r] < st->error_hold) {
+            /* Moved down, it gets too few downloads to judge: the verdict
+             * holds for errors.hold, then it is back on probation. */
+            v |= VIEW_ERRORS;
+        }
+        cp->rep_downloads[r] = cp->rep_errors[r] = 0;
         if ((was ^ v) & VIEW_DOWN) {
             fault_resource_name(w, r, name, sizeof name);
             control_plane_mark(w, v & VIEW_DOWN ? MARK_REPORTED_DOWN : MARK_REPORTED_UP, name,
@@ -278,8 +323,16 @@ void control_plane_on_health(void *ctx, const struct event *ev)
             else
                 back = 1;
         }
-        /* A degradation is seen when it reads as overloaded or drained. */
-        if ((v & (VIEW_OVERLOADED | VIEW_DRAINED)) && cp->res_fault[r] >= 0)
+        if ((was ^ v) & VIEW_ERRORS) {
+            fault_resource_name(w, r, name, sizeof name);
+            control_plane_mark(w, v & VIEW_ERRORS ? MARK_REPORTED_ERRORS : MARK_REPORTED_CLEAN,
+                               name, cp->res_fault[r]);
+            if (!(v & VIEW_ERRORS))
+                back = 1;
+        }
+        /* A degradation is seen when it reads as overloaded, drained or
+         * failing. */
+        if ((v & (VIEW_OVERLOADED | VIEW_DRAINED | VIEW_ERRORS)) && cp->res_fault[r] >= 0)
             fault_seen(w, cp->res_fault[r], now);
         cp->view[r] = v;
         cp->util[r] = (float)u;

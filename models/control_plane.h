@@ -15,6 +15,9 @@
 
 /* A resource's state as the control plane last heard it: bit flags. */
 enum { VIEW_OVERLOADED = 1, VIEW_DRAINED = 2, VIEW_DOWN = 4 };
+/* Up, but its recent error rate (downloads it failed over the downloads
+ * asked of it since its last report) is above steering.errors.max_rate. */
+enum { VIEW_ERRORS = 8 };
 
 /* One URL of a ranked list: where a download goes and over what. */
 struct steer_entry {
@@ -47,7 +50,7 @@ struct steer_list {
 /* Marker kinds written to the markers table (fault markers on time series). */
 enum marker_kind {
     MARK_FAULT_START = 0, MARK_FAULT_END, MARK_REPORTED_DOWN, MARK_REPORTED_UP, MARK_DRAIN,
-    MARK_UNDRAIN, MARK_KIND_COUNT
+    MARK_UNDRAIN, MARK_REPORTED_ERRORS, MARK_REPORTED_CLEAN, MARK_KIND_COUNT
 };
 extern const char *const marker_kind_name[MARK_KIND_COUNT];
 
@@ -72,6 +75,16 @@ struct control_plane {
     simtime window_start;
     uint64_t plays_timed_out;
     int marker_seq;
+    /* Recent errors (health reports carry them): per resource, downloads
+     * asked of it and downloads it failed (gave no bytes while up) since
+     * its last report, and the rate that report carried. */
+    uint32_t *rep_downloads, *rep_errors;
+    float *error_rate;
+    simtime *errors_at;             /* when its VIEW_ERRORS began */
+    /* Per resource: the share of downloads that get no bytes now
+     * (oca_errors faults), and how many resources have one above 0. */
+    float *fail_share;
+    uint32_t nfailing;
 };
 
 int control_plane_init(struct world *w);
@@ -115,5 +128,10 @@ void control_plane_reroute_region(struct world *w, int r);
 
 /* Appends a marker row (kind, what it is about, the fault or -1). */
 void control_plane_mark(struct world *w, enum marker_kind kind, const char *target, int fault);
+
+/* The first entry of the session's list as if every report were clean and
+ * no region evacuated: proximity order (embedded, IX, origin), the holder
+ * a healthy world would send it to. Impact rows measure moves against it. */
+void control_plane_home(const struct world *w, int isp, uint32_t title, struct steer_entry *out);
 
 #endif

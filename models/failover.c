@@ -19,10 +19,12 @@
 #include "models/network.h"
 #include "models/placement.h"
 #include "models/player.h"
+#include "sim/rng.h"
 
 void failover_session_opened(struct session *s)
 {
     s->url = STEER_REROUTE;
+    s->episode = 0;
     s->res[0] = s->res[1] = NONE;
 }
 
@@ -48,18 +50,40 @@ void failover_on_play_timeout(void *ctx, const struct event *ev)
         player_fail(w, ev->entity);
 }
 
-/* The failover episode of a session (from its first failed URL to the
- * next download that completes, or to its end) is charged to the fault
- * of that first failure: the low bits of url hold its index + 1 (1..30),
- * or STEER_URL_MASK when it is not one of the first 30 faults or none. The
- * stall of the episode is the session's rebuffer at its end minus at its
- * start (models/fault.c). */
+/* A stall episode is charged to one fault (session.episode = its index
+ * + 1): a failover episode, from the session's first URL that failed on
+ * the fault's target to its next download that completes (or its end); a
+ * degraded download, from the start of a download from a place a fault
+ * degrades (oca_degrade, oca_leak, oca_errors, link_degrade) to its end.
+ * The stall of the episode is the session's rebuffer at its end minus at
+ * its start (models/fault.c). One episode at a time: a failover during a
+ * degraded download stays charged to the degradation. */
+static void episode_begin(struct world *w, struct session *s, int f)
+{
+    if (f < 0 || s->episode)
+        return;
+    player_drain(s, w->engine->now);
+    s->episode = (uint8_t)(f + 1);
+    fault_episode(w, f, -(double)s->rebuffer);
+}
+
 static void episode_end(struct world *w, struct session *s)
 {
-    int tag = s->url & STEER_URL_MASK;
-    if (tag > 0 && tag < STEER_URL_MASK)
-        fault_episode(w, tag - 1, s->rebuffer);
+    if (s->episode) {
+        fault_episode(w, s->episode - 1, s->rebuffer);
+        s->episode = 0;
+    }
     s->url &= (uint8_t)~STEER_URL_MASK;
+}
+
+/* Whether this download of an oca_errors target gets no bytes: a
+ * counter-based draw per (session, segment, failover count), so paired
+ * runs see the same failures where they make the same requests. */
+static int download_fails(const struct world *w, uint32_t id, const struct session *s)
+{
+    uint64_t k = rng_mix(w->sc->seed, RNG_DOWNLOAD_ERRORS, (uint64_t)w->session_ids[id]);
+    k = rng_mix(k, s->segments, s->failovers);
+    return rng_hash_unit(k) < w->cp->fail_share[s->res[0]];
 }
 
 /* The session's URL gave nothing: wait the timeout, then the next one. */
@@ -69,11 +93,8 @@ static void wait_then_next(struct world *w, uint32_t id, uint32_t dead)
     if (fault_note_failure(w, dead, id, 0) != 0)
         w->engine->failed = 1;
     if ((s->url & STEER_URL_MASK) == 0) {
-        int f = w->cp->res_fault[dead];
-        int tag = f >= 0 && f < STEER_URL_MASK - 1 ? f + 1 : STEER_URL_MASK;
-        if (tag < STEER_URL_MASK)
-            fault_episode(w, f, -(double)s->rebuffer);
-        s->url |= (uint8_t)tag;
+        episode_begin(w, s, w->cp->res_fault[dead]);
+        s->url |= 1;
     }
     engine_at(w->engine, w->engine->now + w->sc->steer.timeout, EV_RESUME, id, s->gen);
 }
@@ -115,7 +136,7 @@ int failover_download(struct world *w, uint32_t id, double bytes)
     if (!(s->url & STEER_REROUTE))
         flags = view[s->res[0]] | (s->res[1] != NONE ? view[s->res[1]] : 0);
     if ((s->url & (STEER_REROUTE | STEER_URL_MASK)) || (flags & VIEW_DOWN)
-        || ((flags & VIEW_DRAINED) && (s->url & STEER_PARITY) != parity)
+        || ((flags & (VIEW_DRAINED | VIEW_ERRORS)) && (s->url & STEER_PARITY) != parity)
         || ((flags & VIEW_OVERLOADED) && (s->url & STEER_SWITCH) != sw)) {
         struct steer_list l;
         int failed = (s->url & STEER_URL_MASK) != 0;
@@ -149,8 +170,22 @@ int failover_download(struct world *w, uint32_t id, double bytes)
         wait_then_next(w, id, dead);
         return 0;
     }
+    struct control_plane *cp = w->cp;
     if (s->res[0] < w->nocas)
-        w->cp->requests[w->ocas[s->res[0]].site]++;
+        cp->requests[w->ocas[s->res[0]].site]++;
+    cp->rep_downloads[s->res[0]]++;
+    if (w->faults->nactive) {
+        if (cp->nfailing && cp->fail_share[s->res[0]] > 0 && download_fails(w, id, s)) {
+            /* Asked and failed: the OCA's recent errors, and no bytes. */
+            cp->rep_errors[s->res[0]]++;
+            wait_then_next(w, id, s->res[0]);
+            return 0;
+        }
+        int f = cp->res_fault[s->res[0]];
+        if (f < 0 && s->res[1] != NONE)
+            f = cp->res_fault[s->res[1]];
+        episode_begin(w, s, f);
+    }
     return network_start(w, id, bytes);
 }
 
@@ -159,7 +194,9 @@ void failover_download_done(struct world *w, uint32_t id, double bytes, simtime 
     struct session *s = &w->sessions[id];
     player_drain(s, w->engine->now);    /* the player's own drain is then a no-op */
     control_plane_telemetry(w, s->res[0], bytes, took, s->phase == PH_STALLED);
-    if (s->url & STEER_URL_MASK)
+    if (w->faults->nactive)
+        fault_note_bytes(w, id, bytes);
+    if (s->episode | (s->url & STEER_URL_MASK))
         episode_end(w, s);
 }
 

@@ -7,6 +7,13 @@
  *     bytes either; the control plane sees it at its next health report.
  *   oca_degrade, link_degrade: capacity x factor; the OCA or link reports
  *     its reduced capacity, so its utilization reads high.
+ *   oca_errors: a share `rate` of the downloads asked of the OCA get no
+ *     bytes (models/failover.c draws them); the OCA is up and reports them
+ *     as its recent errors, which steering acts on (VIEW_ERRORS).
+ *   Degradations, leaks and errors on one resource compose: capacity is
+ *   nominal x the product of the active factors, the share of failed
+ *   downloads 1 - the product of (1 - rate), recomputed from the faults
+ *   still active whenever one starts or ends (refresh()).
  *   oca_leak: a firmware memory leak (the seed's story): egress decays with
  *     sustained load as 0.5^(L / half_life), L the seconds of full nominal
  *     egress served since the fault began, never below floor x nominal; the
@@ -20,15 +27,13 @@
  * Impact. sessions_affected counts sessions whose download failed on the
  * faulted resource (or, for an evacuation, the sessions re-steered; for a
  * degradation, the flows on it when it began); rebuffer_added_s is the
- * stall of its failover episodes: from a session's first URL that failed
- * on the target to the next download it completes (or its end), measured
- * on the session's own rebuffer clock (models/failover.c), for the first
- * 30 faults of a scenario (NULL beyond: the session has 5 bits for it);
- * degradations cause no episode, so they add none here;
- * bytes_moved is what the tiers farther than the target's served during
- * the fault, minus what they served in the same span right before it
- * (scaled when the run had not been going that long): an estimate that
- * diurnal drift biases, stated as such in analysis/SCHEMA.md. */
+ * stall of its episodes (models/failover.c): failover episodes, from a
+ * session's first URL that failed on the target to the next download it
+ * completes (or its end), and degraded downloads, from the target while
+ * the fault holds it; measured on the session's own rebuffer clock.
+ * bytes_moved is measured, not estimated: the bytes of downloads completed
+ * during the fault, served from another tier than the session's home's,
+ * to sessions whose home the fault hits (fault_note_bytes). */
 #include "models/fault.h"
 
 #include <math.h>
@@ -41,8 +46,6 @@
 #include "models/network.h"
 #include "sim/results.h"
 
-#define RING_CAP 4096
-
 int fault_init(struct world *w)
 {
     struct faults *fs = calloc(1, sizeof *fs);
@@ -51,15 +54,13 @@ int fault_init(struct world *w)
     w->faults = fs;
     fs->n = w->sc->nfaults;
     fs->f = calloc((size_t)(fs->n ? fs->n : 1), sizeof *fs->f);
-    fs->ring_cap = RING_CAP;
-    fs->ring = malloc((size_t)fs->ring_cap * sizeof *fs->ring);
-    fs->ring_t = malloc((size_t)fs->ring_cap * sizeof *fs->ring_t);
-    if (!fs->f || !fs->ring || !fs->ring_t)
+    if (!fs->f)
         return -1;
     for (int i = 0; i < fs->n; i++) {
         const struct cfg_fault *c = &w->sc->faults[i];
         fs->f[i].seen_at = -1;
         fs->f[i].ended_at = -1;
+        fs->f[i].leak_factor = 1;
         engine_at(w->engine, c->at, EV_FAULT, (uint32_t)i, 1);
         engine_at(w->engine, c->at + c->length, EV_FAULT, (uint32_t)i, 0);
     }
@@ -74,8 +75,6 @@ void fault_destroy(struct world *w)
     for (int i = 0; fs->f && i < fs->n; i++)
         free(fs->f[i].affected);
     free(fs->f);
-    free(fs->ring);
-    free(fs->ring_t);
     free(fs);
     w->faults = NULL;
 }
@@ -107,30 +106,11 @@ void fault_resource_name(const struct world *w, uint32_t r, char *buf, size_t n)
     }
 }
 
-/* The tier a fault's target serves from, or -1 (no single tier). */
-static int target_tier(const struct world *w, const struct cfg_fault *c)
-{
-    switch (c->kind) {
-    case FAULT_OCA_DOWN: case FAULT_OCA_DEGRADE: case FAULT_OCA_LEAK:
-        return w->sc->sites[w->ocas[c->target].site].kind == SITE_EMBEDDED ? TIER_EMBEDDED : TIER_IX;
-    case FAULT_SITE_DOWN:
-        return w->sc->sites[c->target].kind == SITE_EMBEDDED ? TIER_EMBEDDED : TIER_IX;
-    case FAULT_LINK_DOWN: case FAULT_LINK_DEGRADE:
-        return c->target < w->nisps ? TIER_ORIGIN : TIER_IX;
-    case FAULT_ORIGIN_DOWN:
-        return TIER_ORIGIN;
-    case FAULT_REGION_EVACUATION:
-        return TIER_EMBEDDED;
-    default:
-        return -1;
-    }
-}
-
 /* The k-th resource of the fault's target, NONE past the last. */
 static uint32_t target_resource(const struct world *w, const struct cfg_fault *c, uint32_t k)
 {
     switch (c->kind) {
-    case FAULT_OCA_DOWN: case FAULT_OCA_DEGRADE: case FAULT_OCA_LEAK:
+    case FAULT_OCA_DOWN: case FAULT_OCA_DEGRADE: case FAULT_OCA_LEAK: case FAULT_OCA_ERRORS:
         return k == 0 ? w->ocas[c->target].resource : NONE;
     case FAULT_SITE_DOWN:
         return k < w->sites[c->target].noca ? w->ocas[w->sites[c->target].first_oca + k].resource
@@ -148,7 +128,7 @@ static uint32_t target_resource(const struct world *w, const struct cfg_fault *c
  * models never see the loader's tables). */
 static const char *const kind_name[FAULT_KIND_COUNT] = {
     "oca_down", "oca_degrade", "oca_leak", "site_down", "link_down", "link_degrade",
-    "origin_down", "control_plane_down", "region_evacuation",
+    "origin_down", "control_plane_down", "region_evacuation", "oca_errors",
 };
 
 static const char *target_name(const struct cfg_fault *c)
@@ -164,21 +144,59 @@ static void snapshot(const struct world *w, double *t)
         t[k] = w->m.bytes_tier[k];
 }
 
-/* The baseline: tier totals at the oldest report no more than len before
- * now (the run's start, all zero, when the ring does not reach back). */
-static void baseline(const struct world *w, struct fault_state *f, simtime now, simtime len)
+static int holds_down(enum fault_kind k)
 {
+    return k == FAULT_OCA_DOWN || k == FAULT_SITE_DOWN || k == FAULT_LINK_DOWN
+           || k == FAULT_ORIGIN_DOWN;
+}
+
+static int touches(const struct world *w, const struct cfg_fault *c, uint32_t r)
+{
+    uint32_t t;
+    for (uint32_t k = 0; (t = target_resource(w, c, k)) != NONE; k++)
+        if (t == r)
+            return 1;
+    return 0;
+}
+
+/* Resource r's state from the faults active on it now: capacity nominal x
+ * the product of the degrade and leak factors (the reported capacity only
+ * the degrade factors: a leak is invisible), the share of downloads that
+ * fail 1 - prod(1 - rate), and the fault failures there are charged to
+ * (one holding it down first, then the latest to start). So overlapping
+ * faults compose, and the end of one leaves the others in force. */
+static void refresh(struct world *w, uint32_t r)
+{
+    struct control_plane *cp = w->cp;
     const struct faults *fs = w->faults;
-    memset(f->tier_base, 0, sizeof f->tier_base);
-    f->base_len = now;
-    for (int i = 0; i < fs->ring_n; i++) {
-        int k = (fs->ring_head - fs->ring_n + i + fs->ring_cap) % fs->ring_cap;
-        if (fs->ring_t[k] >= now - len) {
-            memcpy(f->tier_base, fs->ring[k], sizeof f->tier_base);
-            f->base_len = now - fs->ring_t[k];
-            return;
+    double cap = cp->nominal_bps[r], reported = cap, ok = 1;
+    int holder = -1, holder_down = 0;
+    for (int i = 0; i < fs->n; i++) {
+        const struct cfg_fault *c = &w->sc->faults[i];
+        const struct fault_state *f = &fs->f[i];
+        if (!f->active || !touches(w, c, r))
+            continue;
+        int down = holds_down(c->kind);
+        if (holder < 0 || down > holder_down
+            || (down == holder_down && c->at >= w->sc->faults[holder].at)) {
+            holder = i;
+            holder_down = down;
+        }
+        if (c->kind == FAULT_OCA_DEGRADE || c->kind == FAULT_LINK_DEGRADE) {
+            cap *= c->factor;
+            reported *= c->factor;
+        } else if (c->kind == FAULT_OCA_LEAK) {
+            cap *= f->leak_factor;
+        } else if (c->kind == FAULT_OCA_ERRORS) {
+            ok *= 1 - c->error_rate;
         }
     }
+    w->net.res[r].capacity_bps = cap;
+    cp->reported_bps[r] = reported;
+    cp->res_fault[r] = (int16_t)holder;
+    float share = (float)(1 - ok);
+    cp->nfailing += (share > 0) - (cp->fail_share[r] > 0);
+    cp->fail_share[r] = share;
 }
 
 static void begin(struct world *w, int i)
@@ -189,24 +207,28 @@ static void begin(struct world *w, int i)
     simtime now = w->engine->now;
     network_settle(w, now);
     f->active = 1;
+    w->faults->nactive++;
     snapshot(w, f->tier_start);
-    baseline(w, f, now, c->length);
     control_plane_mark(w, MARK_FAULT_START, target_name(c), i);
     uint32_t r;
     for (uint32_t k = 0; (r = target_resource(w, c, k)) != NONE; k++) {
-        cp->res_fault[r] = (int16_t)i;
         switch (c->kind) {
         case FAULT_OCA_DEGRADE: case FAULT_LINK_DEGRADE:
-            w->net.res[r].capacity_bps = cp->nominal_bps[r] * c->factor;
-            cp->reported_bps[r] = w->net.res[r].capacity_bps;
             f->sessions_affected += w->net.res[r].flows;
+            refresh(w, r);
             break;
         case FAULT_OCA_LEAK:
             f->leak_load_s = 0;
+            f->leak_factor = 1;
             f->leak_last_bytes = w->net.res[r].bytes_total;
+            refresh(w, r);
+            break;
+        case FAULT_OCA_ERRORS:
+            refresh(w, r);
             break;
         default:
             cp->down[r]++;
+            refresh(w, r);
             failover_cut_resource(w, r);
             break;
         }
@@ -230,22 +252,15 @@ static void end(struct world *w, int i)
     simtime now = w->engine->now;
     network_settle(w, now);
     f->active = 0;
+    w->faults->nactive--;
     f->ended_at = now;
     snapshot(w, f->tier_end);
     control_plane_mark(w, MARK_FAULT_END, target_name(c), i);
     uint32_t r;
     for (uint32_t k = 0; (r = target_resource(w, c, k)) != NONE; k++) {
-        if (cp->res_fault[r] == i)
-            cp->res_fault[r] = -1;
-        switch (c->kind) {
-        case FAULT_OCA_DEGRADE: case FAULT_LINK_DEGRADE: case FAULT_OCA_LEAK:
-            w->net.res[r].capacity_bps = cp->nominal_bps[r];
-            cp->reported_bps[r] = cp->nominal_bps[r];
-            break;
-        default:
+        if (holds_down(c->kind))
             cp->down[r]--;
-            break;
-        }
+        refresh(w, r);
     }
     if (c->kind == FAULT_CONTROL_PLANE_DOWN)
         cp->control_down--;
@@ -267,11 +282,7 @@ void fault_on_event(void *ctx, const struct event *ev)
 void fault_on_health(struct world *w, simtime now)
 {
     struct faults *fs = w->faults;
-    snapshot(w, fs->ring[fs->ring_head]);
-    fs->ring_t[fs->ring_head] = now;
-    fs->ring_head = (fs->ring_head + 1) % fs->ring_cap;
-    if (fs->ring_n < fs->ring_cap)
-        fs->ring_n++;
+    (void)now;
     for (int i = 0; i < fs->n; i++) {
         const struct cfg_fault *c = &w->sc->faults[i];
         struct fault_state *f = &fs->f[i];
@@ -282,10 +293,45 @@ void fault_on_health(struct world *w, simtime now)
         double nominal = w->cp->nominal_bps[r];
         f->leak_load_s += (res->bytes_total - f->leak_last_bytes) * 8 / nominal;
         f->leak_last_bytes = res->bytes_total;
-        double factor = pow(0.5, f->leak_load_s / simtime_to_s(c->leak_half_life));
-        if (factor < c->leak_floor)
-            factor = c->leak_floor;
-        res->capacity_bps = nominal * factor;
+        f->leak_factor = pow(0.5, f->leak_load_s / simtime_to_s(c->leak_half_life));
+        if (f->leak_factor < c->leak_floor)
+            f->leak_factor = c->leak_floor;
+        refresh(w, r);
+    }
+}
+
+/* Whether fault c hits a session of ISP isp whose home is h. */
+static int hits_home(const struct world *w, const struct cfg_fault *c, int isp,
+                     const struct steer_entry *h)
+{
+    if (c->kind == FAULT_REGION_EVACUATION)
+        return w->isps[isp].region == c->target;
+    uint32_t r;
+    for (uint32_t k = 0; (r = target_resource(w, c, k)) != NONE; k++)
+        if (h->res0 == r || h->res1 == r)
+            return 1;
+    return 0;
+}
+
+void fault_note_bytes(struct world *w, uint32_t id, double bytes)
+{
+    const struct faults *fs = w->faults;
+    const struct session *s = &w->sessions[id];
+    struct steer_entry home;
+    int have_home = 0;
+    for (int i = 0; i < fs->n; i++) {
+        struct fault_state *f = &fs->f[i];
+        const struct cfg_fault *c = &w->sc->faults[i];
+        if (!f->active || c->kind == FAULT_CONTROL_PLANE_DOWN)
+            continue;
+        if (!have_home) {
+            control_plane_home(w, s->isp, s->title, &home);
+            have_home = 1;
+            if (home.tier == s->tier)
+                return;
+        }
+        if (hits_home(w, c, s->isp, &home))
+            f->bytes_moved += bytes;
     }
 }
 
@@ -349,25 +395,8 @@ int fault_write(struct world *w)
                 snapshot(w, f->tier_end);
             f->ended_at = now;
         }
-        double moved = NAN;
-        int tt = target_tier(w, c);
-        if (tt >= 0 && c->at < now) {
-            /* The farther tiers' bytes during the fault beyond their share
-             * of the traffic before it: a shift of share, so that demand
-             * rising or falling over the fault does not count as moved. */
-            double during_all = 0, before_all = 0, during_far = 0, before_far = 0;
-            for (int k = 0; k < TIER_VIEW_COUNT; k++) {     /* viewing tiers: fill moves no viewer */
-                double during = f->tier_end[k] - f->tier_start[k];
-                double before = f->tier_start[k] - f->tier_base[k];
-                during_all += during;
-                before_all += before;
-                if (k > tt) {
-                    during_far += during;
-                    before_far += before;
-                }
-            }
-            moved = during_far - (before_all > 0 ? before_far / before_all : 0) * during_all;
-        }
+        /* The control plane's own fault hits no home: nothing to move. */
+        double moved = c->kind == FAULT_CONTROL_PLANE_DOWN || c->at >= now ? NAN : f->bytes_moved;
         struct fault_row row = {
             .id = i, .kind = kind_name[c->kind],
             .target = target_name(c),
@@ -375,7 +404,7 @@ int fault_write(struct world *w)
             .seen_s = f->seen_at >= 0 ? simtime_to_s(f->seen_at) : NAN,
             .sessions_affected = (int64_t)f->sessions_affected,
             .failovers = (int64_t)f->failovers, .sessions_failed = (int64_t)f->sessions_failed,
-            .rebuffer_added_s = i < 30 ? f->rebuffer_added_us / 1e6 : NAN, .bytes_moved = moved,
+            .rebuffer_added_s = f->rebuffer_added_us / 1e6, .bytes_moved = moved,
         };
         if (!w->write_failed && results_fault(w->results, &row, w->err) != 0)
             w->write_failed = 1;

@@ -20,25 +20,23 @@ struct fault_state {
     uint64_t *affected;             /* bitset over session ids: counted once each */
     size_t affected_words;
     double rebuffer_added_us;       /* failover episodes' stall, summed */
-    double tier_start[TIER_COUNT], tier_base[TIER_COUNT], tier_end[TIER_COUNT];
-    simtime base_len, ended_at;
+    double tier_start[TIER_COUNT], tier_end[TIER_COUNT]; /* bytes per tier at its start, end */
+    simtime ended_at;
+    double leak_factor;             /* oca_leak: egress x this now */
+    double bytes_moved;             /* see fault_note_bytes */
 };
 
 struct faults {
     int n;
     struct fault_state *f;
-    /* Tier byte totals at each health report, a ring, for the baseline of
-     * "bytes moved" (the same span right before a fault). */
-    double (*ring)[TIER_COUNT];
-    simtime *ring_t;
-    int ring_cap, ring_n, ring_head;
+    int nactive;                    /* faults between their start and end */
 };
 
 int fault_init(struct world *w);
 void fault_destroy(struct world *w);
 /* The EV_FAULT handler. */
 void fault_on_event(void *ctx, const struct event *ev);
-/* Health-report hook: leaks progress, the tier ring advances. */
+/* Health-report hook: leaks progress. */
 void fault_on_health(struct world *w, simtime now);
 /* The control plane's report first showed fault f (-1: none). */
 void fault_seen(struct world *w, int f, simtime now);
@@ -49,6 +47,12 @@ int fault_note_failure(struct world *w, uint32_t res, uint32_t id, int failed);
 /* Adds rebuffer microseconds to fault f's (negative at an episode's start,
  * positive at its end: the sum is the stall of its failover episodes). */
 void fault_episode(struct world *w, int f, double rebuffer_us);
+/* A download of session id completed (bytes) while faults are active:
+ * its bytes count as moved by each active fault that hits the session's
+ * home (control_plane_home: its OCA or link is the target, or for an
+ * evacuation the session is of the region) when a tier other than the
+ * home's served them. */
+void fault_note_bytes(struct world *w, uint32_t id, double bytes);
 /* "site/index", a link's name, "origin" or "cdn". */
 void fault_resource_name(const struct world *w, uint32_t r, char *buf, size_t n);
 /* The impact rows; at the run's end. 0 or -1. */

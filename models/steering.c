@@ -75,6 +75,6 @@ void steering_stable_sort(struct steer_list *l, const double *key)
 int steering_class(const struct steer_entry *e)
 {
     int last_resort = e->tier == TIER_ORIGIN || e->tier == TIER_CDN;
-    int moved_down = (e->flags & (VIEW_OVERLOADED | VIEW_DRAINED)) != 0;
+    int moved_down = (e->flags & (VIEW_OVERLOADED | VIEW_DRAINED | VIEW_ERRORS)) != 0;
     return 2 * last_resort + moved_down;
 }

@@ -32,7 +32,8 @@ void steering_rank(const struct world *w, int site, uint32_t title, uint32_t *ou
 /* Shared by the policies: a stable sort of the list by key[i] (ascending),
  * and the key classes. Within a class proximity order stays. */
 void steering_stable_sort(struct steer_list *l, const double *key);
-/* 0 a healthy cache, 1 a cache moved down (overloaded or drained), 2 the
+/* 0 a healthy cache, 1 a cache moved down (overloaded, drained or
+ * reporting errors above steering.errors.max_rate), 2 the
  * origin or CDN healthy, 3 moved down. Down entries are the caller's. */
 int steering_class(const struct steer_entry *e);
 

@@ -150,6 +150,7 @@ struct session {
     uint8_t prev_rung;              /* of the segment before the current one (abandonment) */
     uint8_t latency_4ms;            /* the download's time to first byte / 4 ms, saturated
                                        (its trace's latency: models/access.h) */
+    uint8_t episode;                /* 1 + the fault whose stall episode runs (models/failover.c), 0 none */
     union abr_state abr;
 };
 

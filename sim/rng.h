@@ -25,6 +25,7 @@ enum rng_kind {
     RNG_FORECAST = 9,   /* per region: the catalog forecast's error */
     RNG_LIVE = 10,      /* per (live event << 20 | ISP): joins; keyed hashes per joiner */
     RNG_LIVE_RETRY = 11, /* per (live event << 20 | ISP): retry waits */
+    RNG_DOWNLOAD_ERRORS = 12, /* per session id: oca_errors draws (counter-based, rng_hash_unit) */
     RNG_TEST = 1000     /* tests and benchmarks */
 };
 

@@ -14,18 +14,19 @@
 
 const char *const scenario_fault_kinds[] = {
     "oca_down", "oca_degrade", "oca_leak", "site_down", "link_down", "link_degrade",
-    "origin_down", "control_plane_down", "region_evacuation", NULL,
+    "origin_down", "control_plane_down", "region_evacuation", "oca_errors", NULL,
 };
 const char *const scenario_drain_policies[] = { "off", "qoe", NULL };
 
 static int rd_steering(struct sr *l, const cJSON *root, struct scenario *s)
 {
     static const char *const keys[] = { "policy", "health_period", "overload", "timeout",
-                                        "drain", NULL };
+                                        "drain", "errors", NULL };
     static const char *const drain_keys[] = { "policy", "window", "min_throughput",
                                               "max_stalled", "min_samples", "hold", NULL };
+    static const char *const error_keys[] = { "max_rate", "min_downloads", "hold", NULL };
     struct cfg_steering *st = &s->steer;
-    const cJSON *o, *d;
+    const cJSON *o, *d, *er;
     int e;
     if (sr_object(l, root, "steering", keys, &o))
         return -1;
@@ -49,6 +50,14 @@ static int rd_steering(struct sr *l, const cJSON *root, struct scenario *s)
         || sr_duration(l, d, "hold", "5m", 0, 86400 * SIM_US_PER_S, 0, &st->drain_hold))
         return -1;
     sr_pop(l, md);
+    if (sr_object(l, o, "errors", error_keys, &er))
+        return -1;
+    size_t me = sr_push_key(l, "errors");
+    if (sr_number(l, er, "max_rate", 0, 0.1, 0, 1, 0, &st->error_max_rate)
+        || sr_int(l, er, "min_downloads", 20, 1, 100000000, &st->error_min_downloads)
+        || sr_duration(l, er, "hold", "60s", 0, 86400 * SIM_US_PER_S, 0, &st->error_hold))
+        return -1;
+    sr_pop(l, me);
     sr_pop(l, m);
     return 0;
 }
@@ -145,7 +154,7 @@ static int rd_target(struct sr *l, const struct scenario *s, struct cfg_fault *f
     char list[256];
     const char *id = f->target_id;
     switch (f->kind) {
-    case FAULT_OCA_DOWN: case FAULT_OCA_DEGRADE: case FAULT_OCA_LEAK: {
+    case FAULT_OCA_DOWN: case FAULT_OCA_DEGRADE: case FAULT_OCA_LEAK: case FAULT_OCA_ERRORS: {
         const char *slash = strrchr(id, '/');
         char site[CFG_ID_MAX] = "";
         char *end = NULL;
@@ -224,7 +233,7 @@ static int site_is_ix_entry(const void *base, int i)
 static int rd_fault(struct sr *l, const cJSON *e, struct scenario *s, struct cfg_fault *f)
 {
     static const char *const keys[] = { "kind", "at", "for", "target", "factor", "half_life",
-                                        "floor", "to", NULL };
+                                        "floor", "to", "rate", NULL };
     char list[256];
     int k;
     if (!cJSON_IsObject(e))
@@ -278,6 +287,14 @@ static int rd_fault(struct sr *l, const cJSON *e, struct scenario *s, struct cfg
     }
     if (sr_duration(l, e, "half_life", "1h", 0, SIM_TIME_MAX, SR_LO_OPEN, &f->leak_half_life)
         || sr_number(l, e, "floor", 0, 0.1, 0, 1, SR_LO_OPEN, &f->leak_floor))
+        return -1;
+    if (f->kind != FAULT_OCA_ERRORS && sr_get(e, "rate")) {
+        size_t mf = sr_push_key(l, "rate");
+        sr_fail(l, "only oca_errors takes a rate");
+        sr_pop(l, mf);
+        return -1;
+    }
+    if (sr_number(l, e, "rate", 0, 0.5, 0, 1, SR_LO_OPEN, &f->error_rate))
         return -1;
     const cJSON *to = sr_get(e, "to");
     if (f->kind == FAULT_REGION_EVACUATION) {
@@ -364,6 +381,11 @@ void scenario_resolve_control(struct jsonw *w, const struct scenario *s)
     jsonw_number(w, "min_samples", st->drain_min_samples);
     duration(w, "hold", st->drain_hold);
     jsonw_end_object(w);
+    jsonw_begin_object(w, "errors");
+    jsonw_number(w, "max_rate", st->error_max_rate);
+    jsonw_number(w, "min_downloads", st->error_min_downloads);
+    duration(w, "hold", st->error_hold);
+    jsonw_end_object(w);
     jsonw_end_object(w);
 
     jsonw_begin_object(w, "control_plane");
@@ -403,6 +425,8 @@ void scenario_resolve_control(struct jsonw *w, const struct scenario *s)
         }
         if (f->kind == FAULT_REGION_EVACUATION)
             jsonw_string(w, "to", s->sites[f->to_site].id);
+        if (f->kind == FAULT_OCA_ERRORS)
+            jsonw_number(w, "rate", f->error_rate);
         jsonw_end_object(w);
     }
     jsonw_end_array(w);
