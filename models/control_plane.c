@@ -325,10 +325,11 @@ void control_plane_on_health(void *ctx, const struct event *ev)
         }
         if ((was ^ v) & VIEW_ERRORS) {
             fault_resource_name(w, r, name, sizeof name);
+            /* No reroute when it reads clean again: it is on probation,
+             * and new requests find it (a place back from down gets its
+             * load back at once). */
             control_plane_mark(w, v & VIEW_ERRORS ? MARK_REPORTED_ERRORS : MARK_REPORTED_CLEAN,
                                name, cp->res_fault[r]);
-            if (!(v & VIEW_ERRORS))
-                back = 1;
         }
         /* A degradation is seen when it reads as overloaded, drained or
          * failing. */
