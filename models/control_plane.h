@@ -27,8 +27,9 @@ struct steer_entry {
     float util;                     /* reported utilization of res0 */
 };
 
-/* session.url: the low bits count the URLs of the list that failed for the
- * download in hand (saturating); STEER_REROUTE asks for a new list at the
+/* session.url: the low bits are not 0 while a URL of the list failed for
+ * the download in hand (the fault it is charged to is session.episode);
+ * STEER_REROUTE asks for a new list at the
  * next download; STEER_PARITY is the parity of the health report under
  * which the session last asked, so a session on a drained place asks again
  * at most once per report; STEER_SWITCH the parity of its rung switches

@@ -19,8 +19,9 @@ int failover_play(struct world *w, uint32_t id);
 /* Starts the download of bytes for session id from its current URL,
  * asking for a new list first when a URL failed, its place was reported
  * down, its file changed while its place reads overloaded, or (once per
- * report) its place is drained (control_plane.h, STEER_*). 0, or -1 when
- * memory runs out. */
+ * report) its place is drained or failing (control_plane.h, STEER_*). A
+ * download from an OCA under oca_errors may get no bytes (a failover). 0,
+ * or -1 when memory runs out. */
 int failover_download(struct world *w, uint32_t id, double bytes);
 /* A download finished (after the player evaluated the buffer to now). */
 void failover_download_done(struct world *w, uint32_t id, double bytes, simtime took);

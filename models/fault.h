@@ -19,7 +19,7 @@ struct fault_state {
     uint64_t sessions_affected, failovers, sessions_failed;
     uint64_t *affected;             /* bitset over session ids: counted once each */
     size_t affected_words;
-    double rebuffer_added_us;       /* failover episodes' stall, summed */
+    double rebuffer_added_us;       /* stall of its episodes (failover, degraded download), summed */
     double tier_start[TIER_COUNT], tier_end[TIER_COUNT]; /* bytes per tier at its start, end */
     simtime ended_at;
     double leak_factor;             /* oca_leak: egress x this now */
