@@ -33,8 +33,9 @@ struct steer_entry {
  * next download; STEER_PARITY is the parity of the health report under
  * which the session last asked, so a session on a drained place asks again
  * at most once per report; STEER_SWITCH the parity of its rung switches
- * then, so a session on an overloaded place asks again when its file
- * changes (a new rung is a new file), as a client does. */
+ * then, so a session asks again whenever its file changes (a new rung is
+ * a new file, which per-file holdings may put elsewhere), as a client
+ * does. */
 #define STEER_REROUTE 0x80
 #define STEER_PARITY 0x40
 #define STEER_SWITCH 0x20

@@ -137,7 +137,7 @@ int failover_download(struct world *w, uint32_t id, double bytes)
         flags = view[s->res[0]] | (s->res[1] != NONE ? view[s->res[1]] : 0);
     if ((s->url & (STEER_REROUTE | STEER_URL_MASK)) || (flags & VIEW_DOWN)
         || ((flags & (VIEW_DRAINED | VIEW_ERRORS)) && (s->url & STEER_PARITY) != parity)
-        || ((flags & VIEW_OVERLOADED) && (s->url & STEER_SWITCH) != sw)) {
+        || (s->url & STEER_SWITCH) != sw) {
         struct steer_list l;
         int failed = (s->url & STEER_URL_MASK) != 0;
         control_plane_rank(w, s->isp, s->title, failed ? STEER_LIST_MAX : 1, &l);

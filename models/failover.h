@@ -18,7 +18,7 @@ void failover_session_opened(struct session *s);
 int failover_play(struct world *w, uint32_t id);
 /* Starts the download of bytes for session id from its current URL,
  * asking for a new list first when a URL failed, its place was reported
- * down, its file changed while its place reads overloaded, or (once per
+ * down, its file changed (a rung switch), or (once per
  * report) its place is drained or failing (control_plane.h, STEER_*). A
  * download from an OCA under oca_errors may get no bytes (a failover). 0,
  * or -1 when memory runs out. */

@@ -247,8 +247,8 @@ Test(faults, cost_matches_a_hand_computed_bill)
 
 Test(faults, the_three_scenarios_validate)
 {
-    const char *names[] = { "oca-failure", "peering-cut", "firmware-leak" };
-    for (int i = 0; i < 3; i++) {
+    const char *names[] = { "oca-failure", "peering-cut", "firmware-leak", "oca-errors" };
+    for (int i = 0; i < 4; i++) {
         char cmd[1400], out[8192], path[256];
         snprintf(path, sizeof path, "scenarios/%s.json", names[i]);
         char full[512];
