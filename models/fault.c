@@ -195,7 +195,10 @@ static void refresh(struct world *w, uint32_t r)
     cp->reported_bps[r] = reported;
     cp->res_fault[r] = (int16_t)holder;
     float share = (float)(1 - ok);
-    cp->nfailing += (share > 0) - (cp->fail_share[r] > 0);
+    if (share > 0 && !(cp->fail_share[r] > 0))
+        cp->nfailing++;
+    else if (!(share > 0) && cp->fail_share[r] > 0)
+        cp->nfailing--;
     cp->fail_share[r] = share;
 }
 
