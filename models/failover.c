@@ -205,7 +205,9 @@ void failover_cut_resource(struct world *w, uint32_t r)
     struct network *n = &w->net;
     for (uint32_t fid = 0; fid < n->flow_top; fid++) {
         struct flow *f = &n->flows[fid];
-        if (f->session == NONE || (f->res[0] != r && f->res[1] != r))
+        /* A fill transfer is no session's: on a downed resource it stalls
+         * at rate 0 and resumes when the resource returns. */
+        if (f->session == NONE || f->session == FLOW_FILL || (f->res[0] != r && f->res[1] != r))
             continue;
         uint32_t id = f->session;
         struct session *s = &w->sessions[id];
