@@ -124,8 +124,8 @@ static void add(const struct world *w, struct steer_list *l, uint32_t res0, uint
     e->util = cp->util[res0];
 }
 
-/* The holders of title in site, in HRW order, at most STEER_PER_SITE. */
-static void add_site(const struct world *w, struct steer_list *l, int site, uint32_t title,
+/* The holders of file in site, in HRW order, at most STEER_PER_SITE. */
+static void add_site(const struct world *w, struct steer_list *l, int site, uint32_t file,
                      uint32_t link, uint8_t tier)
 {
     const struct site *s = &w->sites[site];
@@ -134,9 +134,9 @@ static void add_site(const struct world *w, struct steer_list *l, int site, uint
     int n = 0;
     for (uint32_t i = 0; i < s->noca; i++) {
         uint32_t o = s->first_oca + i;
-        if (!oca_holds(w, o, title))
+        if (!oca_holds(w, o, file))
             continue;
-        uint64_t h = steering_hrw(title, o);
+        uint64_t h = steering_hrw(file, o);
         if (n == STEER_PER_SITE && h <= score[n - 1])
             continue;
         int j = n < STEER_PER_SITE ? n++ : n - 1;
@@ -159,7 +159,7 @@ static int order_is_proximity(const struct world *w)
     return p == STEERING_NEAREST || (p == STEERING_NEAREST_HEALTHY && w->cp->nflagged == 0);
 }
 
-void control_plane_rank(const struct world *w, int isp, uint32_t title, int need,
+void control_plane_rank(const struct world *w, int isp, uint32_t file, int need,
                         struct steer_list *out)
 {
     const struct isp *ip = &w->isps[isp];
@@ -170,12 +170,12 @@ void control_plane_rank(const struct world *w, int isp, uint32_t title, int need
     if (evac >= 0) {
         /* The region's caches are out: its clients reach the other region's
          * IX over their ISP's transit. */
-        add_site(w, out, evac, title, ip->transit_link, TIER_IX);
+        add_site(w, out, evac, file, ip->transit_link, TIER_IX);
     } else {
         for (int k = 0; k < ip->nembedded && out->n < enough; k++)
-            add_site(w, out, ip->embedded[k], title, NONE, TIER_EMBEDDED);
+            add_site(w, out, ip->embedded[k], file, NONE, TIER_EMBEDDED);
         for (int k = 0; k < ci->npeering && out->n < enough; k++)
-            add_site(w, out, ci->peering[k].ix_site, title,
+            add_site(w, out, ci->peering[k].ix_site, file,
                      w->peering_link[w->peering_first[isp] + (uint32_t)k], TIER_IX);
     }
     add(w, out, w->origin_res, ip->transit_link, TIER_ORIGIN);

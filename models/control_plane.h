@@ -92,12 +92,13 @@ struct control_plane {
 int control_plane_init(struct world *w);
 void control_plane_destroy(struct world *w);
 
-/* The ranked list for a session of ISP isp asking for title, in the order
+/* The ranked list for a session of ISP isp asking for file (title, codec,
+ * rung: models/placement.h), in the order
  * of the scenario's steering policy. Only the first `need` entries are
  * guaranteed (STEER_LIST_MAX: all): when the policy cannot reorder the list
  * (nearest, or nearest-healthy while every report is clean) building stops
  * there, which keeps a session's first request as cheap as steering v1. */
-void control_plane_rank(const struct world *w, int isp, uint32_t title, int need,
+void control_plane_rank(const struct world *w, int isp, uint32_t file, int need,
                         struct steer_list *out);
 
 /* A play request arriving now. Returns 0 with *answer_at (>= now) when the

@@ -135,12 +135,16 @@ int failover_download(struct world *w, uint32_t id, double bytes)
     uint8_t flags = 0;
     if (!(s->url & STEER_REROUTE))
         flags = view[s->res[0]] | (s->res[1] != NONE ? view[s->res[1]] : 0);
+    /* The file of this segment (issue 5: a request is for a file); every
+     * rung switch since the last ask (switch parity) sends the client back
+     * to the control plane, whose list holds only places with that file. */
+    uint32_t file = placement_file_of_title(w, s->title, s->codec, s->rung);
     if ((s->url & (STEER_REROUTE | STEER_URL_MASK)) || (flags & VIEW_DOWN)
         || ((flags & (VIEW_DRAINED | VIEW_ERRORS)) && (s->url & STEER_PARITY) != parity)
         || (s->url & STEER_SWITCH) != sw) {
         struct steer_list l;
         int failed = (s->url & STEER_URL_MASK) != 0;
-        control_plane_rank(w, s->isp, s->title, failed ? STEER_LIST_MAX : 1, &l);
+        control_plane_rank(w, s->isp, file, failed ? STEER_LIST_MAX : 1, &l);
         int k = failed ? next_after(&l, s) : 0;
         if (k >= l.n) {
             /* Every URL failed: the session gives up. */
@@ -162,8 +166,8 @@ int failover_download(struct world *w, uint32_t id, double bytes)
         s->res[1] = l.e[k].res1;
         s->tier = l.e[k].tier;
         s->url = (uint8_t)((s->url & STEER_URL_MASK) | parity | sw);
-        if (first)      /* placement's request counters and reactive caches (issue 5) */
-            placement_on_request(w, s->isp, s->title, s->tier, s->res[0]);
+        if (first || reask)     /* placement's request counters and reactive caches (issue 5) */
+            placement_on_request(w, s->isp, file, s->tier, s->res[0]);
     }
     uint32_t dead = down_on_path(w, s);
     if (dead != NONE) {

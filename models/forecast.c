@@ -30,7 +30,50 @@
 #include <stdlib.h>
 
 #include "models/catalog.h"
+#include "models/device.h"
+#include "models/encoding.h"
 #include "sim/rng.h"
+
+/* Each file's expected share of the region's requests: the title's
+ * popularity split over its files by the device mix (a device plays the
+ * best codec it decodes among the title's, models/device.c) and the rung
+ * it spends its time on. Approximation (scenarios/README.md, "Models and
+ * approximations"): a session spends all its time on the top rung its
+ * screen shows; startup and congestion rungs get no forecast, so they are
+ * served from wherever holds them (reactive caches, the IX, the origin). */
+static void file_prior(const struct world *w, int region, double *prior)
+{
+    const struct cfg_devices *d = &w->sc->devices;
+    const double *mix = device_mix(d, region);
+    for (uint32_t f = 0; f < w->nfiles; f++)
+        prior[f] = 0;
+    for (int t = 0; t < w->ntitles; t++) {
+        double p = w->titles[t].popularity;
+        for (int k = 0; k < d->nclasses; k++) {
+            if (mix[k] <= 0)
+                continue;
+            const struct cfg_device_class *c = &d->classes[k];
+            /* devices.av1_capable overrides the class's AV1 bit */
+            for (int v = 0; v < 2; v++) {
+                unsigned codecs = c->codecs;
+                double share = mix[k];
+                if (d->av1_capable >= 0) {
+                    share *= v ? d->av1_capable : 1 - d->av1_capable;
+                    codecs = v ? codecs | 1u << CODEC_AV1 : codecs & ~(1u << CODEC_AV1);
+                } else if (v) {
+                    break;
+                }
+                if (share <= 0)
+                    continue;
+                int codec = encoding_best_codec(w->enc, (uint32_t)t, codecs);
+                if (codec < 0)
+                    continue;
+                int top = encoding_rung_cap(w->enc, (uint32_t)t, codec, c->max_height) - 1;
+                prior[placement_file_of_title(w, (uint32_t)t, codec, top)] += p * share;
+            }
+        }
+    }
+}
 
 struct scored {
     double score;
@@ -64,8 +107,12 @@ int forecast_update(struct world *w, int region, int64_t day)
     for (uint32_t f = 0; f < n; f++)
         seen += obs[f];
     uint64_t base = rng_mix(w->sc->seed, RNG_FORECAST, (uint64_t)region);
+    double *prior = malloc((size_t)(n ? n : 1) * sizeof *prior);
+    if (!prior)
+        return -1;
+    file_prior(w, region, prior);
     for (uint32_t f = 0; f < n; f++) {
-        double p = w->titles[placement_file_title(w, f)].popularity;
+        double p = prior[f];
         if (pl->policy->knows_truth) {
             fc[f] = p;
         } else if (cp->forecast == FORECAST_OBSERVED && seen > 0) {
@@ -82,6 +129,7 @@ int forecast_update(struct world *w, int region, int64_t day)
         }
         obs[f] = 0;
     }
+    free(prior);
     struct scored *sc = malloc((size_t)n * sizeof *sc);
     if (!sc)
         return -1;

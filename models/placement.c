@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "models/catalog.h"
+#include "models/encoding.h"
 #include "models/steering.h"
 #include "sim/results.h"
 
@@ -113,9 +114,15 @@ static int build_static(struct world *w)
             for (uint32_t i = 0; i < w->sites[s].noca; i++) {
                 struct oca *o = &w->ocas[order[i]];
                 if (o->stored_bytes + size <= cap) {
+                    /* v1 places a title whole: every file of it. */
                     o->stored_bytes += size;
-                    o->titles_held++;
-                    o->holds[t >> 6] |= UINT64_C(1) << (t & 63);
+                    uint32_t a = w->file_first[encoding_ladder_index((uint32_t)t, 0)];
+                    uint32_t b = t + 1 < w->ntitles
+                                     ? w->file_first[encoding_ladder_index((uint32_t)t + 1, 0)]
+                                     : w->nfiles;
+                    o->titles_held += b - a;
+                    for (uint32_t f = a; f < b; f++)
+                        o->holds[f >> 6] |= UINT64_C(1) << (f & 63);
                     break;
                 }
             }
@@ -341,8 +348,41 @@ int placement_plan_all(struct world *w)
     return 0;
 }
 
+/* Numbers every file (title, codec, rung): title by title, codecs in enum
+ * order, rungs increasing, so a title's files are contiguous and files of
+ * popular titles come first (titles are in popularity order). */
+static int build_files(struct world *w)
+{
+    size_t nl = (size_t)w->ntitles * CODEC_COUNT;
+    w->file_first = malloc((nl ? nl : 1) * sizeof *w->file_first);
+    if (!w->file_first)
+        return -1;
+    uint32_t n = 0;
+    for (size_t l = 0; l < nl; l++) {
+        w->file_first[l] = n;
+        n += w->enc->nrungs[l];
+    }
+    w->nfiles = n;
+    w->file_title = malloc((n ? n : 1) * sizeof *w->file_title);
+    w->file_bytes = malloc((n ? n : 1) * sizeof *w->file_bytes);
+    if (!w->file_title || !w->file_bytes)
+        return -1;
+    for (int t = 0; t < w->ntitles; t++)
+        for (int c = 0; c < CODEC_COUNT; c++) {
+            size_t l = encoding_ladder_index((uint32_t)t, c);
+            for (int r = 0; r < w->enc->nrungs[l]; r++) {
+                uint32_t f = w->file_first[l] + (uint32_t)r;
+                w->file_title[f] = (uint32_t)t;
+                w->file_bytes[f] = encoding_file_bytes(w->enc, (uint32_t)t, c, r, w->titles[t].duration);
+            }
+        }
+    return 0;
+}
+
 int placement_build(struct world *w)
 {
+    if (build_files(w) != 0)
+        return -1;
     w->words_per_bitset = ((size_t)placement_nfiles(w) + 63) / 64;
     if (w->sc->placement == PLACEMENT_STATIC)
         return build_static(w);
@@ -419,6 +459,11 @@ void placement_destroy(struct world *w)
 {
     for (uint32_t o = 0; w->ocas && o < w->nocas; o++)
         free(w->ocas[o].holds);
+    free(w->file_first);
+    free(w->file_title);
+    free(w->file_bytes);
+    w->file_first = w->file_title = NULL;
+    w->file_bytes = NULL;
     struct placement *pl = w->placement;
     if (!pl)
         return;
@@ -512,10 +557,9 @@ static int request_at_site(struct world *w, int site, uint32_t f, uint32_t res0,
 /* Requests are seen at the ISP's first embedded cluster, and, when it
  * missed, at the first IX the ISP peers with: with reactive caches that is
  * a two-level flow-through hierarchy (a miss at both fills both). */
-void placement_on_request(struct world *w, int isp, uint32_t title, int tier, uint32_t res0)
+void placement_on_request(struct world *w, int isp, uint32_t f, int tier, uint32_t res0)
 {
     struct placement *pl = w->placement;
-    uint32_t f = placement_file_of_title(w, title);
     if (pl)
         pl->observed[(size_t)w->isps[isp].region * pl->nfiles + f] += 1;
     if (tier == TIER_ORIGIN)

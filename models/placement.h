@@ -7,10 +7,9 @@
  * cache (models/cache.h) can share each OCA's storage with the plan.
  * "static" is placement v1: filled once before the run, no fill traffic.
  *
- * Files: until the encoding issue's files (title, codec, rung) land, a
- * file is a title. Placement code goes through placement_nfiles /
- * placement_file_size / placement_file_of_title only, so switching to real
- * files is a change here. */
+ * Files are (title, codec, rung) of models/encoding.h: what an appliance
+ * stores and a player fetches. Placement code goes through placement_nfiles
+ * / placement_file_size / placement_file_title / placement_file_of_title. */
 #ifndef LASTMILE_PLACEMENT_H
 #define LASTMILE_PLACEMENT_H
 
@@ -18,22 +17,21 @@
 
 static inline uint32_t placement_nfiles(const struct world *w)
 {
-    return (uint32_t)w->ntitles;
+    return w->nfiles;
 }
 static inline double placement_file_size(const struct world *w, uint32_t file)
 {
-    return w->titles[file].size_bytes;
+    return w->file_bytes[file];
 }
 static inline uint32_t placement_file_title(const struct world *w, uint32_t file)
 {
-    (void)w;
-    return file;
+    return w->file_title[file];
 }
-/* The file a session of this title streams (one per title for now). */
-static inline uint32_t placement_file_of_title(const struct world *w, uint32_t title)
+/* The file a session of this title streams at (codec, rung). */
+static inline uint32_t placement_file_of_title(const struct world *w, uint32_t title, int codec,
+                                               int rung)
 {
-    (void)w;
-    return title;
+    return w->file_first[(size_t)title * CODEC_COUNT + (size_t)codec] + (uint32_t)rung;
 }
 
 /* What a policy sees when it plans one site. */
@@ -66,7 +64,7 @@ void placement_destroy(struct world *w);
 /* Called for every session once steering has chosen its path: counts the
  * request for the observed forecast and the per-OCA hit ratios, and runs
  * the reactive cache (a hit refreshes it; a miss admits the file). */
-void placement_on_request(struct world *w, int isp, uint32_t title, int tier, uint32_t res0);
+void placement_on_request(struct world *w, int isp, uint32_t file, int tier, uint32_t res0);
 /* Whether oca's reactive cache holds the file (0 without caches). */
 int placement_cache_holds(const struct world *w, uint32_t oca, uint32_t file);
 /* Bytes in oca's reactive cache (0 without one). */

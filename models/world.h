@@ -255,6 +255,12 @@ struct world {
     struct abr_ladder ladder;       /* scratch: the ladder of the session being served (player.c) */
     struct player_cfg player_cfg;
     struct encoding *enc;           /* every title's ladders (models/encoding.h) */
+    /* Files (title, codec, rung), numbered title by title, codecs in enum
+     * order, rungs increasing (models/placement.h; built by placement_build). */
+    uint32_t nfiles;
+    uint32_t *file_first;           /* per ladder (title x CODEC_COUNT + codec): its rung 0 */
+    uint32_t *file_title;           /* per file */
+    double *file_bytes;             /* per file */
     struct network net;
     struct metrics m;
     int write_failed;
