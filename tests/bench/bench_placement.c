@@ -31,19 +31,24 @@ static double now_s(void)
 
 int main(const int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
     gsl_set_error_handler_off();
-    const int nisps = 1000, nix = 50;
+    /* Optional: titles and ISPs (default 50 000 and 1 000), to measure how
+     * the plan scales with files without the full-size run. */
+    const int ntitles = argc > 1 ? atoi(argv[1]) : 50000;
+    const int nisps = argc > 2 ? atoi(argv[2]) : 1000, nix = nisps < 50 ? nisps : 50;
+    if (ntitles <= 0 || nisps <= 0) {
+        fprintf(stderr, "usage: bench_placement [TITLES [ISPS]]\n");
+        return 2;
+    }
     size_t cap = 1 << 20, n = 0;
     char *t = malloc(cap);
     n += (size_t)snprintf(t + n, cap - n,
         "{\"name\": \"bench\", \"start\": \"2026-11-20T05:00:00Z\", \"duration\": \"1m\", \"sample\": 1e-6,"
         " \"regions\": [{\"id\": \"r\", \"utc_offset\": \"-03:00\", \"subscribers\": 1e6}], \"isps\": [");
     for (int i = 0; i < nisps; i++)
-        n += (size_t)snprintf(t + n, cap - n, "%s{\"id\": \"i%d\", \"region\": \"r\", \"share\": 0.001,"
+        n += (size_t)snprintf(t + n, cap - n, "%s{\"id\": \"i%d\", \"region\": \"r\", \"share\": %.17g,"
                               " \"peering\": [{\"ix\": \"x%d\", \"capacity\": \"100Gbps\"}]}",
-                              i ? "," : "", i, i % nix);
+                              i ? "," : "", i, 1.0 / nisps, i % nix);
     n += (size_t)snprintf(t + n, cap - n, "], \"sites\": [");
     for (int i = 0; i < nisps; i++)
         n += (size_t)snprintf(t + n, cap - n, "%s{\"id\": \"e%d\", \"kind\": \"embedded\", \"isp\": \"i%d\","
@@ -51,9 +56,9 @@ int main(const int argc, char **argv)
     for (int i = 0; i < nix; i++)
         n += (size_t)snprintf(t + n, cap - n, ",{\"id\": \"x%d\", \"kind\": \"ix\", \"region\": \"r\","
                               " \"ocas\": {\"count\": 40, \"storage\": \"100TB\"}}", i);
-    n += (size_t)snprintf(t + n, cap - n, "], \"catalog\": {\"titles\": 50000},"
+    n += (size_t)snprintf(t + n, cap - n, "], \"catalog\": {\"titles\": %d},"
                           " \"demand\": {\"warm_start\": false},"
-                          " \"placement\": {\"policy\": \"popularity\", \"forecast_error\": 0.5}}");
+                          " \"placement\": {\"policy\": \"popularity\", \"forecast_error\": 0.5}}", ntitles);
     struct scenario sc;
     struct error err = {0};
     if (scenario_load_text("bench.json", t, NULL, 0, &sc, &err) != 0) {
