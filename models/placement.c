@@ -14,13 +14,16 @@
  * (struct oca.holds), and models/fill.c moves one into the other.
  *
  * Memory: two bitsets per OCA over files, each only as long as the highest
- * file it has ever held (files are numbered by catalog popularity, so an
- * OCA holding the head stays short). At the issue-9 scale (18 000 OCAs,
- * 50 000 files) the worst case is 2 x 6.25 kB x 18 000 = 225 MB; the
- * alternative, a hash set of held ids, costs ~8 bytes per held file and is
- * larger as soon as an OCA holds more than 1/64 of the catalog, which
- * every embedded OCA does. With the encoding issue's files (x ~25) a
- * per-site plan plus HRW would be the next step (see the issue-5 note). */
+ * file it has ever held (files are numbered title by title in popularity
+ * order, so an OCA holding the head stays short). A hash set of held ids
+ * costs ~8 bytes per held file, more than a bitset once an OCA holds over
+ * 1/64 of the files. With files = (title, codec, rung), ~20 per title,
+ * this does NOT scale to the issue-9 size: bench_placement measured
+ * 55.8 kB per OCA and 1.0 GB RSS at 18 000 OCAs x 99 321 files (5 000
+ * titles); 50 000 titles (~1 M files) would need ~10x that. The planned
+ * replacement (not done yet, see /work/notes/files5.md): a per-site plan
+ * (files the site holds with a replica count) with the OCAs chosen by
+ * steering_hrw, so no per-OCA structure grows with the catalog. */
 #include "models/placement_int.h"
 
 #include <math.h>
