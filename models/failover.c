@@ -135,9 +135,12 @@ int failover_download(struct world *w, uint32_t id, double bytes)
     uint8_t flags = 0;
     if (!(s->url & STEER_REROUTE))
         flags = view[s->res[0]] | (s->res[1] != NONE ? view[s->res[1]] : 0);
-    /* The file of this segment (issue 5: a request is for a file); every
-     * rung switch since the last ask (switch parity) sends the client back
-     * to the control plane, whose list holds only places with that file. */
+    /* The file of this segment (issue 5: a request is for a file). A real
+     * client gets a ranked URL list per file (per stream) at play start, so
+     * after a rung switch it fetches from the best place for the new file:
+     * here, a switch since the last ask (switch parity) asks again. Asking
+     * only when the current place lacks the file kept clients that opened
+     * on the IX (startup rung not embedded) there for good. */
     uint32_t file = placement_file_of_title(w, s->title, s->codec, s->rung);
     if ((s->url & (STEER_REROUTE | STEER_URL_MASK)) || (flags & VIEW_DOWN)
         || ((flags & (VIEW_DRAINED | VIEW_ERRORS)) && (s->url & STEER_PARITY) != parity)

@@ -14,6 +14,7 @@
 
 #include "models/control_plane.h"
 #include "models/fault.h"
+#include "models/placement.h"
 #include "models/steering.h"
 #include "models/world.h"
 #include "sim/engine.h"
@@ -302,7 +303,8 @@ static uint32_t first_ix(const char *policy, float util0, float util1)
     snprintf(extra, sizeof extra, "\"steering\": {\"policy\": \"%s\"},", policy);
     start(&r, "10m", 100, extra);
     struct world *w = r.w;
-    uint32_t t = (uint32_t)w->ntitles - 1;      /* the least popular: on no cache */
+    /* A file of the least popular title: on no cache. */
+    uint32_t t = placement_file_of_title(w, (uint32_t)w->ntitles - 1, CODEC_AVC, 0);
     hold_everywhere(w, 1, t);                   /* site 1 is the IX: both its OCAs */
     uint32_t ix0 = w->sites[1].first_oca;
     w->cp->util[ix0] = util0;
