@@ -40,10 +40,11 @@
  * spent on each rung. Approximation (scenarios/README.md, "Models and
  * approximations"): half the time on the top rung the screen shows, a
  * quarter on the one below, and so on, the lowest rung taking the rest.
- * A top-rung-only split left the startup rungs unplaced: sessions then
- * opened on the IX or the origin and stayed there (a client re-asks only
- * when its place lacks the new file), which cost the oracle 3 points of
- * embedded offload against a noisy forecast in tests/test_placement.c. */
+ * A top-rung-only split left the startup rungs unplaced: every session
+ * opened on the IX or the origin (with an earlier re-ask rule it stayed
+ * there, and the oracle lost 3 points of embedded offload against a noisy
+ * forecast in tests/test_placement.c). The split is a choice, not fitted
+ * to the ABR rules' measured rung residence. */
 static void file_prior(const struct world *w, int region, double *prior)
 {
     const struct cfg_devices *d = &w->sc->devices;
