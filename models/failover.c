@@ -142,6 +142,7 @@ int failover_download(struct world *w, uint32_t id, double bytes)
      * only when the current place lacks the file kept clients that opened
      * on the IX (startup rung not embedded) there for good. */
     uint32_t file = placement_file_of_title(w, s->title, s->codec, s->rung);
+    int reask = (s->url & STEER_SWITCH) != sw && s->res[0] != NONE;   /* a new file */
     if ((s->url & (STEER_REROUTE | STEER_URL_MASK)) || (flags & VIEW_DOWN)
         || ((flags & (VIEW_DRAINED | VIEW_ERRORS)) && (s->url & STEER_PARITY) != parity)
         || (s->url & STEER_SWITCH) != sw) {

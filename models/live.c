@@ -469,9 +469,11 @@ void live_on_end(void *ctx, const struct event *ev)
  * placement_set_held). The nightly fill may still change it later. */
 static int preposition(struct world *w, const struct cfg_live *c)
 {
-    uint32_t f = placement_file_of_title(w, (uint32_t)c->title);
+    uint32_t a, b;
+    placement_title_files(w, (uint32_t)c->title, &a, &b);
     for (uint32_t o = 0; o < w->nocas; o++)
-        placement_set_held(w, o, f, c->prepositioned);
+        for (uint32_t f = a; f < b; f++)
+            placement_set_held(w, o, f, c->prepositioned);
     return w->engine->failed ? -1 : 0;
 }
 

@@ -119,10 +119,8 @@ static int build_static(struct world *w)
                 if (o->stored_bytes + size <= cap) {
                     /* v1 places a title whole: every file of it. */
                     o->stored_bytes += size;
-                    uint32_t a = w->file_first[encoding_ladder_index((uint32_t)t, 0)];
-                    uint32_t b = t + 1 < w->ntitles
-                                     ? w->file_first[encoding_ladder_index((uint32_t)t + 1, 0)]
-                                     : w->nfiles;
+                    uint32_t a, b;
+                    placement_title_files(w, (uint32_t)t, &a, &b);
                     o->titles_held += b - a;
                     for (uint32_t f = a; f < b; f++)
                         o->holds[f >> 6] |= UINT64_C(1) << (f & 63);

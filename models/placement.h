@@ -13,6 +13,7 @@
 #ifndef LASTMILE_PLACEMENT_H
 #define LASTMILE_PLACEMENT_H
 
+#include "models/encoding.h"
 #include "models/world.h"
 
 static inline uint32_t placement_nfiles(const struct world *w)
@@ -32,6 +33,15 @@ static inline uint32_t placement_file_of_title(const struct world *w, uint32_t t
                                                int rung)
 {
     return w->file_first[(size_t)title * CODEC_COUNT + (size_t)codec] + (uint32_t)rung;
+}
+
+/* A title's files are numbered contiguously: [*first, *end). */
+static inline void placement_title_files(const struct world *w, uint32_t title, uint32_t *first,
+                                         uint32_t *end)
+{
+    *first = w->file_first[encoding_ladder_index(title, 0)];
+    *end = title + 1 < (uint32_t)w->ntitles ? w->file_first[encoding_ladder_index(title + 1, 0)]
+                                            : w->nfiles;
 }
 
 /* What a policy sees when it plans one site. */
