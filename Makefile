@@ -35,7 +35,7 @@ $(BUILD)/%.o: %.c $(wildcard sim/*.h models/*.h)
 $(BUILD)/lastmile: $(OBJ)
 	$(CC) $(LM_CFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(LIBOBJ) tests/helpers.h
+$(BUILD)/tests/%: tests/%.c $(LIBOBJ) tests/helpers.h tests/world_run.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LM_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcriterion
 

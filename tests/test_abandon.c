@@ -13,6 +13,7 @@
 #include "sim/engine.h"
 #include "sim/scenario.h"
 #include "tests/helpers.h"
+#include "world_run.h"
 
 static const double LADDER[] = { 235e3, 375e3, 560e3, 750e3, 1050e3, 1750e3, 2350e3, 3000e3,
                                  4300e3, 5800e3 };
@@ -123,36 +124,18 @@ static const char WORLD[] =
     " \"catalog\": {\"titles\": 500}, \"player\": {\"buffer\": \"30s\", \"abandon\": \"%s\"},"
     " \"metrics\": {\"period\": \"60s\"}}";
 
-struct run {
-    struct scenario sc;
-    struct engine e;
-    struct world *w;
-};
-
-static void run(struct run *r, const char *abandon)
+static void run(struct world_run *r, const char *abandon)
 {
     char text[4096];
     snprintf(text, sizeof text, WORLD, abandon);
-    struct error err = {0};
-    cr_assert_eq(scenario_load_text("abandon.json", text, NULL, 0, &r->sc, &err), 0, "%s: %s",
-                 err.path, err.msg);
-    cr_assert_eq(engine_init(&r->e, r->sc.duration, 1024), 0);
-    r->w = world_create(&r->sc, &r->e, NULL, &err);
-    cr_assert_not_null(r->w, "%s", err.msg);
-    cr_assert_eq(engine_run(&r->e, NULL, NULL), 0);
+    wr_start(r, "abandon.json", text);
+    wr_run_to_end(r);
     cr_assert_eq(world_finish(r->w), 0);
-}
-
-static void stop(struct run *r)
-{
-    world_destroy(r->w);
-    engine_destroy(&r->e);
-    scenario_free(&r->sc);
 }
 
 Test(abandon, run_on_a_deep_bad_state_rebuffers_less_and_bytes_add_up)
 {
-    struct run off, on;
+    struct world_run off, on;
     run(&off, "off");
     run(&on, "on");
     const struct metrics *a = &off.w->m, *b = &on.w->m;
@@ -172,8 +155,8 @@ Test(abandon, run_on_a_deep_bad_state_rebuffers_less_and_bytes_add_up)
     for (int k = 0; k < TIER_COUNT; k++)
         tiers += b->bytes_tier[k];
     cr_assert_float_eq(tiers + b->bytes_cut, b->bytes_requested, b->bytes_requested * 1e-9);
-    stop(&off);
-    stop(&on);
+    wr_stop(&off);
+    wr_stop(&on);
 }
 
 Test(abandon, play_cli_takes_abandon_and_reports_the_count)

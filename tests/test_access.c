@@ -14,6 +14,7 @@
 #include "models/world.h"
 #include "sim/engine.h"
 #include "sim/scenario.h"
+#include "world_run.h"
 
 static const char WORLD[] =
     "{\"name\": \"access\", \"start\": \"2026-11-20T21:00:00Z\", \"duration\": \"15m\", \"seed\": 3,"
@@ -26,29 +27,11 @@ static const char WORLD[] =
     " \"catalog\": {\"titles\": 500}, \"player\": {\"buffer\": \"30s\"},"
     " \"metrics\": {\"period\": \"60s\"}}";
 
-struct run {
-    struct scenario sc;
-    struct engine e;
-    struct world *w;
-};
-
-static void start(struct run *r, const char *access)
+static void start(struct world_run *r, const char *access)
 {
     char text[4096];
     snprintf(text, sizeof text, WORLD, access);
-    struct error err = {0};
-    cr_assert_eq(scenario_load_text("access.json", text, NULL, 0, &r->sc, &err), 0, "%s: %s",
-                 err.path, err.msg);
-    cr_assert_eq(engine_init(&r->e, r->sc.duration, 1024), 0);
-    r->w = world_create(&r->sc, &r->e, NULL, &err);
-    cr_assert_not_null(r->w, "%s", err.msg);
-}
-
-static void stop(struct run *r)
-{
-    world_destroy(r->w);
-    engine_destroy(&r->e);
-    scenario_free(&r->sc);
+    wr_start(r, "access.json", text);
 }
 
 static const char MARKOV[] = "{\"model\": \"markov\", \"good\": \"20Mbps\", \"bad\": \"400kbps\","
@@ -56,7 +39,7 @@ static const char MARKOV[] = "{\"model\": \"markov\", \"good\": \"20Mbps\", \"ba
 
 Test(access, markov_realizations_spend_the_stationary_share_in_each_state)
 {
-    struct run r;
+    struct world_run r;
     start(&r, MARKOV);
     cr_assert_eq(r.w->access_pool_n, ACCESS_POOL);
     double bad = 0, total = 0;
@@ -73,12 +56,12 @@ Test(access, markov_realizations_spend_the_stationary_share_in_each_state)
     }
     /* 128 x 6 h, about 21 000 bad sojourns: the share is 20/80 within 1%. */
     cr_assert_float_eq(bad / total, 0.25, 0.01, "bad share %.4f", bad / total);
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(access, flows_follow_their_sessions_trace_and_a_bad_state_hurts)
 {
-    struct run good, markov;
+    struct world_run good, markov;
     start(&good, "{\"model\": \"markov\", \"good\": \"20Mbps\", \"bad\": \"20Mbps\"}");
     start(&markov, MARKOV);
     /* Run halfway and check every live flow's cap against its trace. */
@@ -110,8 +93,8 @@ Test(access, flows_follow_their_sessions_trace_and_a_bad_state_hurts)
                 rebuf_markov / 1e6, kbps_good, kbps_markov);
     cr_assert_gt(rebuf_markov, rebuf_good);
     cr_assert_lt(kbps_markov, kbps_good * 0.95);
-    stop(&good);
-    stop(&markov);
+    wr_stop(&good);
+    wr_stop(&markov);
 }
 
 Test(access, a_trace_folder_is_shared_out_by_the_session_stream)
@@ -120,7 +103,7 @@ Test(access, a_trace_folder_is_shared_out_by_the_session_stream)
     char access[1024];
     snprintf(access, sizeof access, "{\"model\": \"traces\", \"traces\": \"%s/tests/data/traces\"}",
              root && *root ? root : ".");
-    struct run a, b;
+    struct world_run a, b;
     start(&a, access);
     start(&b, access);
     cr_assert_eq(a.w->access_pool_n, 8, "the 8 traces of the folder");
@@ -138,8 +121,8 @@ Test(access, a_trace_folder_is_shared_out_by_the_session_stream)
     }
     cr_assert_gt(live, 100);
     cr_assert_eq(distinct, 8, "%d sessions drew %d of the 8 traces", live, distinct);
-    stop(&a);
-    stop(&b);
+    wr_stop(&a);
+    wr_stop(&b);
 }
 
 Test(access, a_bad_trace_folder_is_refused_with_the_file_and_line)

@@ -14,6 +14,7 @@
 #include "models/world.h"
 #include "sim/engine.h"
 #include "sim/scenario.h"
+#include "world_run.h"
 
 /* Region r: ISP a, its cluster a1 (%s: OCA count, storage, egress), IX ix.
  * Region s: ISP b, IX ix2 only, so ix and a's transit carry a's sessions
@@ -36,37 +37,13 @@ static const char WORLD[] =
 #define BIG_OCA "{\"count\": 1, \"storage\": \"400TB\", \"egress\": \"100Gbps\"}"
 #define TWO_OCAS "{\"count\": 2, \"storage\": \"400TB\", \"egress\": \"20Gbps\"}"
 
-struct run {
-    struct scenario sc;
-    struct engine e;
-    struct world *w;
-};
-
-static void start(struct run *r, int subscribers, const char *ocas, const char *extra)
+static void start(struct world_run *r, int subscribers, const char *ocas, const char *extra)
 {
     char text[8192];
-    snprintf(text, sizeof text, WORLD, subscribers, ocas, extra);
-    struct error err = {0};
-    int rc = scenario_load_text("impact.json", text, NULL, 0, &r->sc, &err);
-    cr_assert_eq(rc, 0, "%s: %s", err.path, err.msg);
-    cr_assert_eq(engine_init(&r->e, r->sc.duration, 1024), 0);
-    r->w = world_create(&r->sc, &r->e, NULL, &err);
-    cr_assert_not_null(r->w, "%s", err.msg);
+    int n = snprintf(text, sizeof text, WORLD, subscribers, ocas, extra);
+    cr_assert_lt(n, (int)sizeof text, "scenario text too long");
+    wr_start(r, "impact.json", text);
 }
-
-static void step(struct run *r, simtime until)
-{
-    cr_assert_eq(engine_run_until(&r->e, until, NULL, NULL), 0);
-}
-
-static void stop(struct run *r)
-{
-    world_destroy(r->w);
-    engine_destroy(&r->e);
-    scenario_free(&r->sc);
-}
-
-#define S(x) ((simtime)(x) * SIM_US_PER_S)
 
 static uint32_t oca_res(const struct world *w, int site, uint32_t k)
 {
@@ -98,13 +75,13 @@ static int beyond_cluster(const struct world *w, const struct flow *f)
  * the downloads still in flight at its end have received so far. */
 Test(fault_impact, bytes_moved_is_what_other_tiers_served_the_target_s_sessions)
 {
-    struct run r;
+    struct world_run r;
     start(&r, 6000, BIG_OCA,
           "\"faults\": [{\"kind\": \"oca_down\", \"at\": \"5m\", \"for\": \"10m\", \"target\": \"a1/0\"}],");
     struct world *w = r.w;
-    step(&r, S(300));
+    wr_step(&r, S(300));
     cr_assert_eq(beyond_cluster_bytes(w), 0, "before the fault a's sessions stay home");
-    step(&r, S(900));               /* the fault's end event is at 900 s: not yet run */
+    wr_step(&r, S(900));               /* the fault's end event is at 900 s: not yet run */
     double carried = beyond_cluster_bytes(w);
     double in_flight = 0;
     for (uint32_t fid = 0; fid < w->net.flow_top; fid++) {
@@ -118,9 +95,9 @@ Test(fault_impact, bytes_moved_is_what_other_tiers_served_the_target_s_sessions)
     cr_assert_gt(moved, 1e9, "the fault moved traffic");
     cr_assert_float_eq(moved, carried - in_flight, carried * 1e-6);
     /* After the end nothing more is counted. */
-    step(&r, S(1000));
+    wr_step(&r, S(1000));
     cr_assert_float_eq(w->faults->f[0].bytes_moved, moved, moved * 1e-6);
-    stop(&r);
+    wr_stop(&r);
 }
 
 /* A degraded cache still serves: sessions on it stay on its tier, so
@@ -128,13 +105,13 @@ Test(fault_impact, bytes_moved_is_what_other_tiers_served_the_target_s_sessions)
  * negative; with the degradation mild enough to leave it unloaded, zero. */
 Test(fault_impact, a_mild_degradation_moves_nothing)
 {
-    struct run r;
+    struct world_run r;
     start(&r, 6000, BIG_OCA,
           "\"faults\": [{\"kind\": \"oca_degrade\", \"at\": \"5m\", \"for\": \"10m\", \"target\": \"a1/0\","
           " \"factor\": 0.9}],");
-    step(&r, r.sc.duration);
+    wr_step(&r, r.sc.duration);
     cr_assert_eq(r.w->faults->f[0].bytes_moved, 0);
-    stop(&r);
+    wr_stop(&r);
 }
 
 /* oca_errors: half the downloads of a1/0 get no bytes. The OCA stays up,
@@ -147,30 +124,30 @@ static void errors_run(const char *policy, double *served, double *reported_rate
     snprintf(extra, sizeof extra,
              "\"steering\": {\"policy\": \"%s\", \"errors\": {\"min_downloads\": 5}}, \"faults\": [{\"kind\": \"oca_errors\", \"at\": \"5m\","
              " \"for\": \"10m\", \"target\": \"a1/0\", \"rate\": 0.5}],", policy);
-    struct run r;
+    struct world_run r;
     start(&r, 8000, TWO_OCAS, extra);
     struct world *w = r.w;
     uint32_t res = oca_res(w, 0, 0);
-    step(&r, S(300));
+    wr_step(&r, S(300));
     cr_assert_eq(w->cp->view[res] & VIEW_ERRORS, 0, "no errors before the fault");
     cr_assert_eq(w->cp->error_rate[res], 0);
     double before;
-    step(&r, S(315) + 1);           /* the report at 315 s covers 305-315 s */
+    wr_step(&r, S(315) + 1);           /* the report at 315 s covers 305-315 s */
     *reported_rate = w->cp->error_rate[res];
     *flagged = (w->cp->view[res] & VIEW_ERRORS) != 0;
     /* From the next report on, every session has asked again. */
-    step(&r, S(325) + 1);
+    wr_step(&r, S(325) + 1);
     network_settle(w, w->engine->now);
     before = w->net.res[res].bytes_total;
-    step(&r, S(900));
+    wr_step(&r, S(900));
     network_settle(w, w->engine->now);
     *served = w->net.res[res].bytes_total - before;
     *failovers = w->faults->f[0].failovers;
     *seen = w->faults->f[0].seen_at;
-    step(&r, S(1000));
+    wr_step(&r, S(1000));
     cr_assert_eq(w->cp->fail_share[res], 0, "the fault's end clears its failures");
     cr_assert_eq(w->cp->view[res] & VIEW_ERRORS, 0, "and its reports come back clean");
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(fault_impact, recent_errors_are_reported_and_steered_around)
@@ -196,7 +173,7 @@ Test(fault_impact, recent_errors_are_reported_and_steered_around)
  * the product of the factors in force, whichever ends first. */
 Test(fault_impact, overlapping_degradations_compose)
 {
-    struct run r;
+    struct world_run r;
     start(&r, 2000, TWO_OCAS,
           "\"faults\": [{\"kind\": \"oca_degrade\", \"at\": \"2m\", \"for\": \"6m\", \"target\": \"a1/0\","
           " \"factor\": 0.5},"
@@ -208,27 +185,27 @@ Test(fault_impact, overlapping_degradations_compose)
     uint32_t res = oca_res(w, 0, 0);
     double nominal = 20e9;
     const struct resource *x = &w->net.res[res];
-    step(&r, S(150));
+    wr_step(&r, S(150));
     cr_assert_float_eq(x->capacity_bps, nominal * 0.5, 1);
     cr_assert_eq(w->cp->res_fault[res], 0);
-    step(&r, S(270));
+    wr_step(&r, S(270));
     cr_assert_float_eq(x->capacity_bps, nominal * 0.125, 1, "both degradations");
     cr_assert_eq(w->cp->res_fault[res], 1, "charged to the latest");
-    step(&r, S(400));
+    wr_step(&r, S(400));
     double leak = w->faults->f[2].leak_factor;
     cr_assert_lt(leak, 1, "the leak has bitten");
     cr_assert_float_eq(x->capacity_bps, nominal * 0.125 * leak, 1, "degrade x degrade x leak");
     cr_assert_float_eq(w->cp->reported_bps[res], nominal * 0.125, 1, "the leak is not reported");
-    step(&r, S(430));               /* the leak restarted at 420 s */
+    wr_step(&r, S(430));               /* the leak restarted at 420 s */
     cr_assert_float_eq(x->capacity_bps, nominal * 0.125, 1);
-    step(&r, S(500));               /* the first degradation ended at 480 s, the second holds */
+    wr_step(&r, S(500));               /* the first degradation ended at 480 s, the second holds */
     cr_assert_float_eq(x->capacity_bps, nominal * 0.25, 1);
     cr_assert_float_eq(w->cp->reported_bps[res], nominal * 0.25, 1);
     cr_assert_eq(w->cp->res_fault[res], 1);
-    step(&r, S(730));
+    wr_step(&r, S(730));
     cr_assert_float_eq(x->capacity_bps, nominal, 1);
     cr_assert_eq(w->cp->res_fault[res], -1);
-    stop(&r);
+    wr_stop(&r);
 }
 
 /* rebuffer_added_s is kept for every fault (the 31st here), and a
@@ -247,10 +224,10 @@ Test(fault_impact, rebuffer_added_for_every_fault_and_for_degradations)
              "{\"kind\": \"oca_down\", \"at\": \"5m\", \"for\": \"3m\", \"target\": \"a1/0\"},"
              " {\"kind\": \"oca_degrade\", \"at\": \"10m\", \"for\": \"5m\", \"target\": \"a1/1\","
              " \"factor\": 0.01}],");
-    struct run r;
+    struct world_run r;
     start(&r, 8000, TWO_OCAS, extra);
     struct world *w = r.w;
-    step(&r, r.sc.duration);
+    wr_step(&r, r.sc.duration);
     cr_assert_eq(world_finish(w), 0);
     double down_s = w->faults->f[30].rebuffer_added_us / 1e6;
     double degrade_s = w->faults->f[31].rebuffer_added_us / 1e6;
@@ -261,5 +238,5 @@ Test(fault_impact, rebuffer_added_for_every_fault_and_for_degradations)
     cr_assert_leq(down_s + degrade_s, w->m.rebuffer_us / 1e6 * (1 + 1e-12));
     for (int i = 0; i < 30; i++)
         cr_assert_eq(w->faults->f[i].rebuffer_added_us, 0, "fault %d is harmless", i);
-    stop(&r);
+    wr_stop(&r);
 }

@@ -14,6 +14,7 @@
 #include "sim/engine.h"
 #include "sim/scenario.h"
 #include "helpers.h"
+#include "world_run.h"
 
 /* Two regions: r (ISP a, cluster a1, IX ix) and s (ISP b, IX ix2). */
 static const char WORLD[] =
@@ -32,61 +33,36 @@ static const char WORLD[] =
     "              \"ocas\": {\"count\": 2, \"storage\": \"8TB\", \"egress\": \"10Gbps\"}}],"
     " \"catalog\": {\"titles\": 2000}, %s \"metrics\": {\"period\": \"60s\"}}";
 
-struct run {
-    struct scenario sc;
-    struct engine e;
-    struct world *w;
-};
-
-static void start(struct run *r, const char *duration, int subscribers, const char *extra)
+static void start(struct world_run *r, const char *duration, int subscribers, const char *extra)
 {
     char text[4096];
     snprintf(text, sizeof text, WORLD, duration, subscribers, extra);
-    struct error err = {0};
-    int rc = scenario_load_text("faults.json", text, NULL, 0, &r->sc, &err);
-    cr_assert_eq(rc, 0, "%s: %s", err.path, err.msg);
-    cr_assert_eq(engine_init(&r->e, r->sc.duration, 1024), 0);
-    r->w = world_create(&r->sc, &r->e, NULL, &err);
-    cr_assert_not_null(r->w, "%s", err.msg);
+    wr_start(r, "faults.json", text);
 }
-
-static void step(struct run *r, simtime until)
-{
-    cr_assert_eq(engine_run_until(&r->e, until, NULL, NULL), 0);
-}
-
-static void stop(struct run *r)
-{
-    world_destroy(r->w);
-    engine_destroy(&r->e);
-    scenario_free(&r->sc);
-}
-
-#define S(x) ((simtime)(x) * SIM_US_PER_S)
 
 Test(faults, degrade_scales_capacity_and_restores_it)
 {
-    struct run r;
+    struct world_run r;
     start(&r, "20m", 2000,
           "\"faults\": [{\"kind\": \"oca_degrade\", \"at\": \"5m\", \"for\": \"5m\", \"target\": \"a1/1\","
           " \"factor\": 0.25}, {\"kind\": \"link_degrade\", \"at\": \"6m\", \"for\": \"2m\","
           " \"target\": \"a/ix\", \"factor\": 0.5}],");
     struct world *w = r.w;
     uint32_t link = w->peering_link[0];
-    step(&r, S(299));
+    wr_step(&r, S(299));
     cr_assert_float_eq(w->net.res[1].capacity_bps, 2e9, 1);
-    step(&r, S(420));
+    wr_step(&r, S(420));
     cr_assert_float_eq(w->net.res[1].capacity_bps, 0.5e9, 1);
     cr_assert_float_eq(w->net.res[link].capacity_bps, 2e9, 1);
-    step(&r, S(601));
+    wr_step(&r, S(601));
     cr_assert_float_eq(w->net.res[1].capacity_bps, 2e9, 1);
     cr_assert_float_eq(w->net.res[link].capacity_bps, 4e9, 1);
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(faults, leak_decays_with_load_served_and_recovers_on_restart)
 {
-    struct run r;
+    struct world_run r;
     start(&r, "30m", 6000,
           "\"faults\": [{\"kind\": \"oca_leak\", \"at\": \"5m\", \"for\": \"15m\", \"target\": \"a1/0\","
           " \"half_life\": \"2m\", \"floor\": 0.1}],");
@@ -95,7 +71,7 @@ Test(faults, leak_decays_with_load_served_and_recovers_on_restart)
     double prev = nominal;
     double bytes0 = 0;
     for (simtime t = S(300); t < S(1200); t += S(60)) {
-        step(&r, t);
+        wr_step(&r, t);
         if (t == S(300))
             bytes0 = w->net.res[0].bytes_total;
         double cap = w->net.res[0].capacity_bps;
@@ -106,7 +82,7 @@ Test(faults, leak_decays_with_load_served_and_recovers_on_restart)
     /* The formula: 0.5^(L / half_life), L = bytes served since the start
      * over the nominal rate; exact at the last report (every 10 s, the
      * reports at 5 s past: the last before 1200 s is 1195 s). */
-    step(&r, S(1195) + 1);
+    wr_step(&r, S(1195) + 1);
     const struct fault_state *f = &w->faults->f[0];
     double load_s = (f->leak_last_bytes - bytes0) * 8 / nominal;
     double want = nominal * fmax(0.1, pow(0.5, load_s / 120.0));
@@ -117,14 +93,14 @@ Test(faults, leak_decays_with_load_served_and_recovers_on_restart)
     cr_assert_lt(w->net.res[0].capacity_bps, nominal * 0.9, "the leak bit");
     /* The leak is invisible to health reports: nominal capacity reported. */
     cr_assert_float_eq(w->cp->reported_bps[0], nominal, 1);
-    step(&r, S(1201));
+    wr_step(&r, S(1201));
     cr_assert_float_eq(w->net.res[0].capacity_bps, nominal, 1, "restarted");
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(faults, evacuation_moves_a_region_to_the_other_ix_and_back)
 {
-    struct run r;
+    struct world_run r;
     start(&r, "30m", 3000,
           "\"faults\": [{\"kind\": \"region_evacuation\", \"at\": \"5m\", \"for\": \"10m\","
           " \"target\": \"r\", \"to\": \"ix2\"}],");
@@ -132,7 +108,7 @@ Test(faults, evacuation_moves_a_region_to_the_other_ix_and_back)
     uint32_t ix2_first = w->sites[2].first_oca;
     /* Within one segment's wait after the start every session of ISP a is
      * served by ix2 (over its transit), the origin or nothing. */
-    step(&r, S(300) + S(70));
+    wr_step(&r, S(300) + S(70));
     int on_ix2 = 0;
     for (uint32_t id = 0; id < w->session_cap; id++) {
         const struct session *s = &w->sessions[id];
@@ -149,28 +125,28 @@ Test(faults, evacuation_moves_a_region_to_the_other_ix_and_back)
     cr_assert_gt(on_ix2, 10);
     cr_assert_gt(w->faults->f[0].sessions_affected, 100);
     /* After it ends they come back home. */
-    step(&r, S(900) + S(70));
+    wr_step(&r, S(900) + S(70));
     for (uint32_t id = 0; id < w->session_cap; id++) {
         const struct session *s = &w->sessions[id];
         if (s->phase != PH_FREE && s->isp == 0 && s->flow != NONE)
             cr_assert(s->res[0] < ix2_first || s->res[0] >= ix2_first + 2,
                       "still on ix2 after the evacuation");
     }
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(faults, site_down_fails_sessions_when_every_url_fails)
 {
-    struct run r;
+    struct world_run r;
     /* Everything of ISP a down: cluster, IX and the origin: nowhere to go. */
     start(&r, "20m", 2000,
           "\"faults\": [{\"kind\": \"site_down\", \"at\": \"5m\", \"for\": \"10m\", \"target\": \"a1\"},"
           " {\"kind\": \"site_down\", \"at\": \"5m\", \"for\": \"10m\", \"target\": \"ix\"},"
           " {\"kind\": \"origin_down\", \"at\": \"5m\", \"for\": \"10m\"}],");
     struct world *w = r.w;
-    step(&r, S(300));
+    wr_step(&r, S(300));
     cr_assert_eq(w->m.sessions_failed, 0);
-    step(&r, S(400));
+    wr_step(&r, S(400));
     cr_assert_gt(w->m.sessions_failed, 50, "sessions failed: %llu",
                  (unsigned long long)w->m.sessions_failed);
     uint64_t failed = 0;
@@ -180,7 +156,7 @@ Test(faults, site_down_fails_sessions_when_every_url_fails)
      * find an empty list belong to no single fault. */
     cr_assert_gt(failed, 0);
     cr_assert_leq(failed, w->m.sessions_failed);
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(faults, p95_is_the_nearest_rank)
@@ -213,7 +189,7 @@ static void put(struct cost_series *s, simtime t, double mbps)
 
 Test(faults, cost_matches_a_hand_computed_bill)
 {
-    struct run r;
+    struct world_run r;
     start(&r, "2h", 100,
           "\"cdn\": {\"enabled\": true},"
           " \"cost\": {\"transit_per_gb\": 0.5, \"transit_per_mbps95\": 2, \"cdn_per_gb\": 0.03,"
@@ -242,7 +218,7 @@ Test(faults, cost_matches_a_hand_computed_bill)
     cr_assert_float_eq(transit, 267.0, 1e-9);
     /* 10 GB x 0.03 + 19 Mbps x 1 */
     cr_assert_float_eq(cdn, 19.3, 1e-9);
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(faults, the_three_scenarios_validate)
@@ -260,20 +236,20 @@ Test(faults, the_three_scenarios_validate)
 
 Test(faults, rebuffer_added_is_part_of_the_run_s_rebuffer)
 {
-    struct run r;
+    struct world_run r;
     /* nearest keeps sending segments to the dead OCA: each waits 4 s, and
      * sessions short of buffer stall. */
     start(&r, "20m", 4000,
           "\"player\": {\"buffer\": \"8s\"}, \"steering\": {\"policy\": \"nearest\"},"
           " \"faults\": [{\"kind\": \"oca_down\", \"at\": \"5m\", \"for\": \"5m\", \"target\": \"a1/0\"}],");
     struct world *w = r.w;
-    step(&r, r.sc.duration);
+    wr_step(&r, r.sc.duration);
     cr_assert_eq(world_finish(w), 0);
     double added_us = w->faults->f[0].rebuffer_added_us;
     cr_log_info("rebuffer added %.1f s of the run's %.1f s", added_us / 1e6, w->m.rebuffer_us / 1e6);
     cr_assert_gt(added_us, 0);
     cr_assert_leq(added_us, w->m.rebuffer_us * (1 + 1e-12));
-    stop(&r);
+    wr_stop(&r);
 }
 
 /* One integer or real from a query, as a double. */

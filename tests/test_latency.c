@@ -14,6 +14,7 @@
 #include "models/world.h"
 #include "sim/engine.h"
 #include "sim/scenario.h"
+#include "world_run.h"
 
 static const char WORLD[] =
     "{\"name\": \"latency\", \"start\": \"2026-11-20T21:00:00Z\", \"duration\": \"10m\", \"seed\": 5,"
@@ -27,12 +28,6 @@ static const char WORLD[] =
     "             {\"id\": \"ix\", \"kind\": \"ix\", \"region\": \"r\"}],"
     " \"catalog\": {\"titles\": 500}, \"player\": {\"buffer\": \"30s\"},"
     " \"metrics\": {\"period\": \"60s\"}}";
-
-struct run {
-    struct scenario sc;
-    struct engine e;
-    struct world *w;
-};
 
 /* A folder holding one trace: 8 Mbit/s with latency_ms of latency. */
 static void make_folder(char *dir, size_t n, int latency_ms)
@@ -48,17 +43,12 @@ static void make_folder(char *dir, size_t n, int latency_ms)
     fclose(f);
 }
 
-static void run(struct run *r, const char *dir)
+static void run(struct world_run *r, const char *dir)
 {
     char text[4096];
     snprintf(text, sizeof text, WORLD, dir);
-    struct error err = {0};
-    cr_assert_eq(scenario_load_text("latency.json", text, NULL, 0, &r->sc, &err), 0, "%s: %s",
-                 err.path, err.msg);
-    cr_assert_eq(engine_init(&r->e, r->sc.duration, 1024), 0);
-    r->w = world_create(&r->sc, &r->e, NULL, &err);
-    cr_assert_not_null(r->w, "%s", err.msg);
-    cr_assert_eq(engine_run(&r->e, NULL, NULL), 0);
+    wr_start(r, "latency.json", text);
+    wr_run_to_end(r);
 }
 
 static double mean_startup(const struct world *w)
@@ -74,7 +64,7 @@ Test(latency, a_traces_latency_delays_every_first_byte)
     char d0[256], d500[256], path[512];
     make_folder(d0, sizeof d0, 0);
     make_folder(d500, sizeof d500, 500);
-    struct run a, b;
+    struct world_run a, b;
     run(&a, d0);
     run(&b, d500);
     cr_assert_eq(a.w->access_latency, 0);

@@ -19,6 +19,7 @@
 #include "models/world.h"
 #include "sim/engine.h"
 #include "sim/scenario.h"
+#include "world_run.h"
 
 static const char WORLD[] =
     "{\"name\": \"steer\", \"start\": \"2026-11-20T23:00:00Z\", \"duration\": \"%s\", \"seed\": 3,"
@@ -31,37 +32,12 @@ static const char WORLD[] =
     "              \"ocas\": {\"count\": 2, \"storage\": \"8TB\", \"egress\": \"4Gbps\"}}],"
     " \"catalog\": {\"titles\": 2000}, %s \"metrics\": {\"period\": \"60s\"}}";
 
-struct run {
-    struct scenario sc;
-    struct engine e;
-    struct world *w;
-};
-
-static void start(struct run *r, const char *duration, int subscribers, const char *extra)
+static void start(struct world_run *r, const char *duration, int subscribers, const char *extra)
 {
     char text[4096];
     snprintf(text, sizeof text, WORLD, duration, subscribers, extra);
-    struct error err = {0};
-    int rc = scenario_load_text("steer.json", text, NULL, 0, &r->sc, &err);
-    cr_assert_eq(rc, 0, "%s: %s", err.path, err.msg);
-    cr_assert_eq(engine_init(&r->e, r->sc.duration, 1024), 0);
-    r->w = world_create(&r->sc, &r->e, NULL, &err);
-    cr_assert_not_null(r->w, "%s", err.msg);
+    wr_start(r, "steer.json", text);
 }
-
-static void step(struct run *r, simtime until)
-{
-    cr_assert_eq(engine_run_until(&r->e, until, NULL, NULL), 0);
-}
-
-static void stop(struct run *r)
-{
-    world_destroy(r->w);
-    engine_destroy(&r->e);
-    scenario_free(&r->sc);
-}
-
-#define S(x) ((simtime)(x) * SIM_US_PER_S)
 
 /* Flows in flight over resource res. */
 static uint32_t flows_on(const struct world *w, uint32_t res)
@@ -81,22 +57,22 @@ static const char OCA_DOWN[] =
 
 static uint64_t failed_urls_after_report(const char *policy)
 {
-    struct run r;
+    struct world_run r;
     char extra[512];
     snprintf(extra, sizeof extra, OCA_DOWN, policy);
     start(&r, "30m", 4000, extra);
     struct world *w = r.w;
-    step(&r, S(605) + 1);               /* the first report after the failure */
+    wr_step(&r, S(605) + 1);               /* the first report after the failure */
     cr_assert(w->cp->view[0] & VIEW_DOWN, "the report at 605 s shows a1/0 down");
     uint64_t at_report = w->faults->f[0].failovers;
     cr_assert_gt(at_report, 0, "sessions on a1/0 failed over");
     /* Until the OCA comes back, nothing goes to it. */
     for (simtime t = S(606); t < S(1200); t += S(1)) {
-        step(&r, t);
+        wr_step(&r, t);
         cr_assert_eq(flows_on(w, 0), 0, "a flow on the dead OCA at %.0f s", simtime_to_s(t));
     }
     uint64_t later = w->faults->f[0].failovers - at_report;
-    stop(&r);
+    wr_stop(&r);
     return later;
 }
 
@@ -112,12 +88,12 @@ Test(steering, no_download_to_an_oca_reported_down)
 
 Test(steering, sessions_on_a_failed_oca_move_within_timeout_and_one_download)
 {
-    struct run r;
+    struct world_run r;
     char extra[512];
     snprintf(extra, sizeof extra, OCA_DOWN, "nearest-healthy");
     start(&r, "30m", 4000, extra);
     struct world *w = r.w;
-    step(&r, S(600));                   /* just before the failure */
+    wr_step(&r, S(600));                   /* just before the failure */
     enum { MAX = 4096 };
     static uint32_t slot[MAX];
     static int64_t dbid[MAX];
@@ -132,7 +108,7 @@ Test(steering, sessions_on_a_failed_oca_move_within_timeout_and_one_download)
         }
     cr_assert_gt(n, 10, "sessions downloading from a1/0 at the failure: %d", n);
     /* Timeout (4 s) later each has moved: a download elsewhere, or ended. */
-    step(&r, S(604) + 1);
+    wr_step(&r, S(604) + 1);
     for (int i = 0; i < n; i++) {
         const struct session *s = &w->sessions[slot[i]];
         if (s->phase == PH_FREE || w->session_ids[slot[i]] != dbid[i])
@@ -143,7 +119,7 @@ Test(steering, sessions_on_a_failed_oca_move_within_timeout_and_one_download)
     }
     /* One download later (a segment's download at the slowest rate a
      * session got here takes well under 30 s) every one has a new segment. */
-    step(&r, S(634));
+    wr_step(&r, S(634));
     for (int i = 0; i < n; i++) {
         const struct session *s = &w->sessions[slot[i]];
         if (s->phase == PH_FREE || w->session_ids[slot[i]] != dbid[i])
@@ -151,12 +127,12 @@ Test(steering, sessions_on_a_failed_oca_move_within_timeout_and_one_download)
         cr_assert_gt(s->segments, segs[i], "session %lld got no segment since the failure",
                      (long long)dbid[i]);
     }
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(steering, bytes_are_conserved_under_faults)
 {
-    struct run r;
+    struct world_run r;
     start(&r, "40m", 6000,
           "\"faults\": [{\"kind\": \"oca_down\", \"at\": \"5m\", \"for\": \"10m\", \"target\": \"a1/0\"},"
           " {\"kind\": \"site_down\", \"at\": \"12m\", \"for\": \"5m\", \"target\": \"ix\"},"
@@ -165,7 +141,7 @@ Test(steering, bytes_are_conserved_under_faults)
           " {\"kind\": \"origin_down\", \"at\": \"31m\", \"for\": \"2m\"}],");
     struct world *w = r.w;
     for (simtime t = S(60); t <= S(2400); t += S(60)) {
-        step(&r, t);
+        wr_step(&r, t);
         double inflight = 0;
         for (uint32_t f = 0; f < w->net.flow_top; f++)
             if (w->net.flows[f].session != NONE)
@@ -185,15 +161,15 @@ Test(steering, bytes_are_conserved_under_faults)
     for (int k = 0; k < TIER_COUNT; k++)
         tiers += w->m.bytes_tier[k];
     cr_assert_float_eq(tiers + w->m.bytes_cut, w->m.bytes_requested, w->m.bytes_requested * 1e-9);
-    stop(&r);
+    wr_stop(&r);
 }
 
 /* Downloads sent to the cluster a1 (site 0) over [a, b). */
-static double cluster_load(struct run *r, simtime a, simtime b)
+static double cluster_load(struct world_run *r, simtime a, simtime b)
 {
-    step(r, a);
+    wr_step(r, a);
     uint64_t x = r->w->cp->requests[0];
-    step(r, b);
+    wr_step(r, b);
     return (double)(r->w->cp->requests[0] - x);
 }
 
@@ -201,7 +177,7 @@ struct drain_run { double before, during, after; simtime drained_at, undrained; 
 
 static struct drain_run run_drain(const char *policy)
 {
-    struct run r;
+    struct world_run r;
     char extra[1024];
     /* Both OCAs of a1 drop to 2% of their egress for 10 minutes: they still
      * report nominal capacity (a leak's blind spot), so only the telemetry
@@ -219,10 +195,10 @@ static struct drain_run run_drain(const char *policy)
     cr_assert_eq(r.w->cp->drained_at[0], -1, "healthy: not drained");
     d.during = cluster_load(&r, S(900), S(1200));
     d.drained_at = r.w->cp->drained_at[0];
-    step(&r, S(1500));                  /* restarted at 1200, then hold and a window */
+    wr_step(&r, S(1500));                  /* restarted at 1200, then hold and a window */
     d.undrained = r.w->cp->drained_at[0];
     d.after = cluster_load(&r, S(1800), S(2100));
-    stop(&r);
+    wr_stop(&r);
     cr_log_info("%s: downloads sent to a1: %.1f before, %.1f during, %.1f after",
                 policy, d.before, d.during, d.after);
     return d;
@@ -244,7 +220,7 @@ Test(steering, drain_moves_load_away_from_a_degraded_cluster_and_back)
 
 Test(steering, policies_order_lists_as_they_say)
 {
-    struct run r;
+    struct world_run r;
     start(&r, "10m", 100, "\"cdn\": {\"enabled\": true, \"capacity\": \"1Gbps\"},");
     struct world *w = r.w;
     struct control_plane *cp = w->cp;
@@ -275,7 +251,7 @@ Test(steering, policies_order_lists_as_they_say)
     control_plane_rank(w, 0, t, STEER_LIST_MAX, &l);
     cr_assert_eq(l.n, 1);
     cr_assert_eq(l.e[0].tier, TIER_CDN);
-    stop(&r);
+    wr_stop(&r);
     /* nearest ignores every report. */
     start(&r, "10m", 100, "\"steering\": {\"policy\": \"nearest\"},");
     w = r.w;
@@ -286,7 +262,7 @@ Test(steering, policies_order_lists_as_they_say)
     control_plane_rank(w, 0, t, STEER_LIST_MAX, &l);
     cr_assert_eq(l.n, n);
     cr_assert_eq(l.e[0].tier, TIER_EMBEDDED);
-    stop(&r);
+    wr_stop(&r);
 }
 
 /* Gives title t to every OCA of site (a test's shortcut past placement). */
@@ -298,7 +274,7 @@ static void hold_everywhere(struct world *w, int site, uint32_t t)
 
 static uint32_t first_ix(const char *policy, float util0, float util1)
 {
-    struct run r;
+    struct world_run r;
     char extra[128];
     snprintf(extra, sizeof extra, "\"steering\": {\"policy\": \"%s\"},", policy);
     start(&r, "10m", 100, extra);
@@ -314,7 +290,7 @@ static uint32_t first_ix(const char *policy, float util0, float util1)
     cr_assert_eq(l.e[0].tier, TIER_IX);
     cr_assert_eq(l.e[1].tier, TIER_IX);
     uint32_t first = l.e[0].res0 - ix0;
-    stop(&r);
+    wr_stop(&r);
     return first;
 }
 
@@ -330,28 +306,28 @@ Test(steering, least_loaded_prefers_the_lower_reported_utilization_within_a_tier
 
 Test(steering, control_plane_down_fails_new_plays)
 {
-    struct run r;
+    struct world_run r;
     start(&r, "20m", 4000,
           "\"demand\": {\"warm_start\": false},"
           " \"control_plane\": {\"timeout\": \"5s\"},"
           " \"faults\": [{\"kind\": \"control_plane_down\", \"at\": \"5m\", \"for\": \"5m\"}],");
     struct world *w = r.w;
-    step(&r, S(300));
+    wr_step(&r, S(300));
     uint64_t failed = w->m.sessions_failed;
     cr_assert_eq(failed, 0);
-    step(&r, S(600) + S(5));
+    wr_step(&r, S(600) + S(5));
     cr_assert_gt(w->m.sessions_failed, 10, "plays during the outage failed: %llu",
                  (unsigned long long)w->m.sessions_failed);
     cr_assert_eq(w->cp->plays_timed_out, w->m.sessions_failed);
     uint64_t at_end = w->m.sessions_failed;
-    step(&r, S(1200));
+    wr_step(&r, S(1200));
     cr_assert_eq(w->m.sessions_failed, at_end, "plays are answered again");
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(steering, request_queue_answers_at_capacity_and_times_out_beyond)
 {
-    struct run r;
+    struct world_run r;
     start(&r, "10m", 100, "\"control_plane\": {\"capacity\": 10, \"timeout\": \"1s\"},");
     struct world *w = r.w;
     simtime at;
@@ -364,5 +340,5 @@ Test(steering, request_queue_answers_at_capacity_and_times_out_beyond)
             cr_assert_eq(at, S(100) + (simtime)answered * 100000);
         }
     cr_assert_eq(answered, 10);
-    stop(&r);
+    wr_stop(&r);
 }
