@@ -113,36 +113,6 @@ static int rd_cdn_cost(struct sr *l, const cJSON *root, struct scenario *s)
     return 0;
 }
 
-/* "at": an instant, or a duration from the scenario's start. */
-static int rd_at(struct sr *l, const cJSON *e, const struct scenario *s, simtime *at)
-{
-    const cJSON *v = sr_get(e, "at");
-    if (!v)
-        return sr_missing(l, "at");
-    size_t m = sr_push_key(l, "at");
-    if (!cJSON_IsString(v))
-        return sr_wrong_type(l, "an instant like \"2026-11-20T21:00:00Z\" or a time from the start"
-                             " like \"3h\"", v);
-    int64_t unix_s;
-    /* The unit parsers fill only msg; the path must already be there. */
-    snprintf(l->err->path, sizeof l->err->path, "%s", l->path);
-    if (strchr(v->valuestring, 'T')) {
-        if (units_parse_instant(v->valuestring, &unix_s, l->err))
-            return -1;
-        *at = (unix_s - s->start_unix) * SIM_US_PER_S;
-    } else if (units_parse_duration(v->valuestring, at, l->err)) {
-        return -1;
-    }
-    if (*at < 0 || *at >= s->duration) {
-        char a[64], b[64];
-        return sr_fail(l, "fault at \"%s\" is outside the run (from \"%s\" for \"%s\")",
-                       v->valuestring, units_format_instant(s->start_unix, a, sizeof a),
-                       units_format_duration(s->duration, b, sizeof b));
-    }
-    sr_pop(l, m);
-    return 0;
-}
-
 static int site_index(const struct sr *l, const struct scenario *s, const char *id)
 {
     return sr_lookup(l->sites, s->nsites, id);
@@ -243,7 +213,8 @@ static int rd_fault(struct sr *l, const cJSON *e, struct scenario *s, struct cfg
         return -1;
     if (!sr_get(e, "kind"))
         return sr_missing(l, "kind");
-    if (sr_enum(l, e, "kind", scenario_fault_kinds, &k) || rd_at(l, e, s, &f->at)
+    if (sr_enum(l, e, "kind", scenario_fault_kinds, &k)
+        || sr_run_instant(l, e, "at", s, "fault", &f->at)
         || sr_duration(l, e, "for", NULL, 0, SIM_TIME_MAX, SR_LO_OPEN, &f->length))
         return -1;
     f->kind = (enum fault_kind)k;

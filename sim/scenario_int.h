@@ -121,6 +121,9 @@ int sr_bytes(struct sr *l, const cJSON *obj, const char *key, const char *def, d
  * no upper bound. */
 int sr_duration(struct sr *l, const cJSON *obj, const char *key, const char *def, simtime lo,
                 simtime hi, int open, simtime *out);
+/* An instant inside the run: absolute, or a time from the start. */
+int sr_run_instant(struct sr *l, const cJSON *obj, const char *key, const struct scenario *s,
+                   const char *what, simtime *at);
 
 /* The id of element i of an entity array: every cfg struct begins with
  * char id[CFG_ID_MAX]. */

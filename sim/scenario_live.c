@@ -18,34 +18,6 @@ const char *const scenario_shed_policies[] = { "none", "bitrate-cap", "priority"
 static const char *const tier_keys[] = { "anonymous", "basic", "standard", "premium", NULL };
 static const char *const refuse_keys[] = { "anonymous", "basic", "standard", NULL };
 
-static int rd_at(struct sr *l, const cJSON *e, const struct scenario *s, simtime *at)
-{
-    const cJSON *v = sr_get(e, "at");
-    if (!v)
-        return sr_missing(l, "at");
-    size_t m = sr_push_key(l, "at");
-    if (!cJSON_IsString(v))
-        return sr_wrong_type(l, "an instant like \"2026-11-20T21:00:00Z\" or a time from the start"
-                             " like \"10m\"", v);
-    int64_t unix_s;
-    snprintf(l->err->path, sizeof l->err->path, "%s", l->path);
-    if (strchr(v->valuestring, 'T')) {
-        if (units_parse_instant(v->valuestring, &unix_s, l->err))
-            return -1;
-        *at = (unix_s - s->start_unix) * SIM_US_PER_S;
-    } else if (units_parse_duration(v->valuestring, at, l->err)) {
-        return -1;
-    }
-    if (*at < 0 || *at >= s->duration) {
-        char a[64], b[64];
-        return sr_fail(l, "event at \"%s\" is outside the run (from \"%s\" for \"%s\")",
-                       v->valuestring, units_format_instant(s->start_unix, a, sizeof a),
-                       units_format_duration(s->duration, b, sizeof b));
-    }
-    sr_pop(l, m);
-    return 0;
-}
-
 static int rd_audience(struct sr *l, const cJSON *e, struct scenario *s, struct cfg_live *ev)
 {
     static const char *const keys[] = { "region", "viewers", "tiers", NULL };
@@ -166,7 +138,8 @@ static int rd_event(struct sr *l, const cJSON *e, struct scenario *s, struct cfg
         return -1;
     if (!sr_get(e, "kind"))
         return sr_missing(l, "kind");
-    if (sr_enum(l, e, "kind", scenario_live_kinds, &k) || rd_at(l, e, s, &ev->at)
+    if (sr_enum(l, e, "kind", scenario_live_kinds, &k)
+        || sr_run_instant(l, e, "at", s, "event", &ev->at)
         || sr_duration(l, e, "for", "1h", 0, SIM_TIME_MAX, SR_LO_OPEN, &ev->length))
         return -1;
     ev->kind = (enum live_kind)k;

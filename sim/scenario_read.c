@@ -382,6 +382,39 @@ static int idref_cmp(const void *a, const void *b)
     return c ? c : (x->index > y->index) - (x->index < y->index);
 }
 
+/* "at": an instant ("2026-11-20T21:00:00Z") or a time from the start
+ * ("3h"), inside the run; what ("fault", "event") begins the message when
+ * it falls outside. */
+int sr_run_instant(struct sr *l, const cJSON *obj, const char *key, const struct scenario *s,
+                   const char *what, simtime *at)
+{
+    const cJSON *v = sr_get(obj, key);
+    if (!v)
+        return sr_missing(l, key);
+    size_t m = sr_push_key(l, key);
+    if (!cJSON_IsString(v))
+        return sr_wrong_type(l, "an instant like \"2026-11-20T21:00:00Z\" or a time from the start"
+                             " like \"3h\"", v);
+    int64_t unix_s;
+    /* The unit parsers fill only msg; the path must already be there. */
+    snprintf(l->err->path, sizeof l->err->path, "%s", l->path);
+    if (strchr(v->valuestring, 'T')) {
+        if (units_parse_instant(v->valuestring, &unix_s, l->err))
+            return -1;
+        *at = (unix_s - s->start_unix) * SIM_US_PER_S;
+    } else if (units_parse_duration(v->valuestring, at, l->err)) {
+        return -1;
+    }
+    if (*at < 0 || *at >= s->duration) {
+        char a[64], b[64];
+        return sr_fail(l, "%s at \"%s\" is outside the run (from \"%s\" for \"%s\")", what,
+                       v->valuestring, units_format_instant(s->start_unix, a, sizeof a),
+                       units_format_duration(s->duration, b, sizeof b));
+    }
+    sr_pop(l, m);
+    return 0;
+}
+
 /* Builds the sorted index of n ids and fails on the first duplicate in
  * document order, naming both elements. */
 int sr_index_ids(struct sr *l, const char *what, const char *array, const void *base,
