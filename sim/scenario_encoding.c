@@ -297,12 +297,6 @@ static void codec_list(struct jsonw *w, const char *key, unsigned mask)
     jsonw_end_array(w);
 }
 
-static void rate(struct jsonw *w, const char *key, double bps)
-{
-    char b[64];
-    jsonw_string(w, key, units_format_rate(bps, b, sizeof b));
-}
-
 void scenario_resolve_encoding(struct jsonw *w, const struct scenario *s)
 {
     const struct cfg_encoding *e = &s->encoding;
@@ -321,16 +315,16 @@ void scenario_resolve_encoding(struct jsonw *w, const struct scenario *s)
     jsonw_begin_object(w, "model");
     jsonw_number(w, "k", e->model.k);
     jsonw_number(w, "gamma", e->model.gamma);
-    rate(w, "r50", e->model.r50_bps);
+    sr_print_rate(w, "r50", e->model.r50_bps);
     jsonw_end_object(w);
-    rate(w, "min_bitrate", e->min_bps);
-    rate(w, "max_bitrate", e->max_bps);
-    rate(w, "max_bitrate_uhd", e->max_uhd_bps);
+    sr_print_rate(w, "min_bitrate", e->min_bps);
+    sr_print_rate(w, "max_bitrate", e->max_bps);
+    sr_print_rate(w, "max_bitrate_uhd", e->max_uhd_bps);
     jsonw_number(w, "quality_step", e->quality_step);
     jsonw_number(w, "top_quality", e->top_quality);
     jsonw_number(w, "top_quality_uhd", e->top_quality_uhd);
     jsonw_begin_object(w, "banding");
-    rate(w, "floor", e->banding_floor_bps);
+    sr_print_rate(w, "floor", e->banding_floor_bps);
     jsonw_number(w, "flat", e->banding_flat);
     jsonw_end_object(w);
     jsonw_begin_object(w, "vbr");

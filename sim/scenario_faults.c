@@ -324,49 +324,37 @@ int scenario_read_control(struct sr *l, const cJSON *root, struct scenario *s)
 
 /* ---- printing back ---- */
 
-static void rate(struct jsonw *w, const char *key, double bps)
-{
-    char b[64];
-    jsonw_string(w, key, units_format_rate(bps, b, sizeof b));
-}
-
-static void duration(struct jsonw *w, const char *key, simtime us)
-{
-    char b[64];
-    jsonw_string(w, key, units_format_duration(us, b, sizeof b));
-}
-
 void scenario_resolve_control(struct jsonw *w, const struct scenario *s)
 {
     const struct cfg_steering *st = &s->steer;
     jsonw_begin_object(w, "steering");
     jsonw_string(w, "policy", scenario_steering_policies[s->steering]);
-    duration(w, "health_period", st->health_period);
+    sr_print_duration(w, "health_period", st->health_period);
     jsonw_number(w, "overload", st->overload);
-    duration(w, "timeout", st->timeout);
+    sr_print_duration(w, "timeout", st->timeout);
     jsonw_begin_object(w, "drain");
     jsonw_string(w, "policy", scenario_drain_policies[st->drain]);
-    duration(w, "window", st->drain_window);
-    rate(w, "min_throughput", st->drain_min_bps);
+    sr_print_duration(w, "window", st->drain_window);
+    sr_print_rate(w, "min_throughput", st->drain_min_bps);
     jsonw_number(w, "max_stalled", st->drain_max_stalled);
     jsonw_number(w, "min_samples", st->drain_min_samples);
-    duration(w, "hold", st->drain_hold);
+    sr_print_duration(w, "hold", st->drain_hold);
     jsonw_end_object(w);
     jsonw_begin_object(w, "errors");
     jsonw_number(w, "max_rate", st->error_max_rate);
     jsonw_number(w, "min_downloads", st->error_min_downloads);
-    duration(w, "hold", st->error_hold);
+    sr_print_duration(w, "hold", st->error_hold);
     jsonw_end_object(w);
     jsonw_end_object(w);
 
     jsonw_begin_object(w, "control_plane");
     jsonw_number(w, "capacity", s->control_plane.capacity);
-    duration(w, "timeout", s->control_plane.timeout);
+    sr_print_duration(w, "timeout", s->control_plane.timeout);
     jsonw_end_object(w);
 
     jsonw_begin_object(w, "cdn");
     jsonw_bool(w, "enabled", s->cdn.enabled);
-    rate(w, "capacity", s->cdn.capacity_bps);
+    sr_print_rate(w, "capacity", s->cdn.capacity_bps);
     jsonw_end_object(w);
 
     const struct cfg_cost *c = &s->cost;
@@ -375,8 +363,8 @@ void scenario_resolve_control(struct jsonw *w, const struct scenario *s)
     jsonw_number(w, "transit_per_mbps95", c->transit_per_mbps95);
     jsonw_number(w, "cdn_per_gb", c->cdn_per_gb);
     jsonw_number(w, "cdn_per_mbps95", c->cdn_per_mbps95);
-    duration(w, "sample", c->sample);
-    duration(w, "billing_period", c->billing_period);
+    sr_print_duration(w, "sample", c->sample);
+    sr_print_duration(w, "billing_period", c->billing_period);
     jsonw_end_object(w);
 
     jsonw_begin_array(w, "faults", 0);
@@ -384,14 +372,14 @@ void scenario_resolve_control(struct jsonw *w, const struct scenario *s)
         const struct cfg_fault *f = &s->faults[i];
         jsonw_begin_object(w, NULL);
         jsonw_string(w, "kind", scenario_fault_kinds[f->kind]);
-        duration(w, "at", f->at);
-        duration(w, "for", f->length);
+        sr_print_duration(w, "at", f->at);
+        sr_print_duration(w, "for", f->length);
         if (f->target_id[0])
             jsonw_string(w, "target", f->target_id);
         if (f->kind == FAULT_OCA_DEGRADE || f->kind == FAULT_LINK_DEGRADE)
             jsonw_number(w, "factor", f->factor);
         if (f->kind == FAULT_OCA_LEAK) {
-            duration(w, "half_life", f->leak_half_life);
+            sr_print_duration(w, "half_life", f->leak_half_life);
             jsonw_number(w, "floor", f->leak_floor);
         }
         if (f->kind == FAULT_REGION_EVACUATION)

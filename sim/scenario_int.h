@@ -121,6 +121,11 @@ int sr_bytes(struct sr *l, const cJSON *obj, const char *key, const char *def, d
  * no upper bound. */
 int sr_duration(struct sr *l, const cJSON *obj, const char *key, const char *def, simtime lo,
                 simtime hi, int open, simtime *out);
+/* Printing back (scenario_resolved.c): a quantity as the shortest unit
+ * text that parses to the same value. */
+struct jsonw;
+void sr_print_rate(struct jsonw *w, const char *key, double bps);
+void sr_print_duration(struct jsonw *w, const char *key, simtime us);
 /* An instant inside the run: absolute, or a time from the start. */
 int sr_run_instant(struct sr *l, const cJSON *obj, const char *key, const struct scenario *s,
                    const char *what, simtime *at);

@@ -208,12 +208,6 @@ void scenario_free_live(struct scenario *s)
     free(s->live);
 }
 
-static void duration(struct jsonw *w, const char *key, simtime us)
-{
-    char b[64];
-    jsonw_string(w, key, units_format_duration(us, b, sizeof b));
-}
-
 void scenario_resolve_live(struct jsonw *w, const struct scenario *s)
 {
     char b[64];
@@ -223,8 +217,8 @@ void scenario_resolve_live(struct jsonw *w, const struct scenario *s)
         jsonw_begin_object(w, NULL);
         jsonw_string(w, "id", e->id);
         jsonw_string(w, "kind", scenario_live_kinds[e->kind]);
-        duration(w, "at", e->at);
-        duration(w, "for", e->length);
+        sr_print_duration(w, "at", e->at);
+        sr_print_duration(w, "for", e->length);
         if (e->kind == LIVE_PREMIERE) {
             jsonw_number(w, "title", e->title);
             jsonw_bool(w, "prepositioned", e->prepositioned);
@@ -242,13 +236,13 @@ void scenario_resolve_live(struct jsonw *w, const struct scenario *s)
         }
         jsonw_end_array(w);
         jsonw_number(w, "burst", e->burst);
-        duration(w, "jitter", e->jitter);
+        sr_print_duration(w, "jitter", e->jitter);
         jsonw_string(w, "jitter_distribution", scenario_live_jitters[e->jitter_dist]);
         jsonw_number(w, "prefetch", e->prefetch);
         jsonw_begin_object(w, "retry");
         jsonw_string(w, "policy", scenario_retry_policies[e->retry.policy]);
-        duration(w, "delay", e->retry.delay);
-        duration(w, "cap", e->retry.cap);
+        sr_print_duration(w, "delay", e->retry.delay);
+        sr_print_duration(w, "cap", e->retry.cap);
         jsonw_bool(w, "jitter", e->retry.jitter);
         jsonw_number(w, "max_tries", e->retry.max_tries);
         jsonw_end_object(w);
@@ -261,8 +255,8 @@ void scenario_resolve_live(struct jsonw *w, const struct scenario *s)
             jsonw_number(w, refuse_keys[k], e->shed.refuse[k]);
         jsonw_end_object(w);
         jsonw_end_object(w);
-        duration(w, "segment", e->segment);
-        duration(w, "latency", e->latency);
+        sr_print_duration(w, "segment", e->segment);
+        sr_print_duration(w, "latency", e->latency);
         jsonw_bool(w, "collapsing", e->collapsing);
         jsonw_string(w, "fetch_rate", units_format_rate(e->fetch_bps, b, sizeof b));
         jsonw_end_object(w);

@@ -13,13 +13,13 @@
 #include "sim/scenario_int.h"
 #include "sim/units.h"
 
-static void rate(struct jsonw *w, const char *key, double bps)
+void sr_print_rate(struct jsonw *w, const char *key, double bps)
 {
     char b[64];
     jsonw_string(w, key, units_format_rate(bps, b, sizeof b));
 }
 
-static void duration(struct jsonw *w, const char *key, simtime us)
+void sr_print_duration(struct jsonw *w, const char *key, simtime us)
 {
     char b[64];
     jsonw_string(w, key, units_format_duration(us, b, sizeof b));
@@ -55,26 +55,26 @@ static void isps(struct jsonw *w, const struct scenario *s)
         jsonw_number(w, "share", p->share);
         jsonw_begin_object(w, "access");
         jsonw_string(w, "model", scenario_access_models[p->access.model]);
-        rate(w, "median", p->access.median_bps);
+        sr_print_rate(w, "median", p->access.median_bps);
         jsonw_number(w, "sigma", p->access.sigma);
         if (p->access.model == ACCESS_TRACES)
             jsonw_string(w, "traces", p->access.traces_dir);
         if (p->access.model == ACCESS_MARKOV) {
-            rate(w, "good", p->access.good_bps);
-            rate(w, "bad", p->access.bad_bps);
-            duration(w, "good_mean", p->access.good_mean);
-            duration(w, "bad_mean", p->access.bad_mean);
+            sr_print_rate(w, "good", p->access.good_bps);
+            sr_print_rate(w, "bad", p->access.bad_bps);
+            sr_print_duration(w, "good_mean", p->access.good_mean);
+            sr_print_duration(w, "bad_mean", p->access.bad_mean);
         }
         jsonw_end_object(w);
         jsonw_begin_array(w, "peering", 0);
         for (int j = 0; j < p->npeering; j++) {
             jsonw_begin_object(w, NULL);
             jsonw_string(w, "ix", s->sites[p->peering[j].ix_site].id);
-            rate(w, "capacity", p->peering[j].capacity_bps);
+            sr_print_rate(w, "capacity", p->peering[j].capacity_bps);
             jsonw_end_object(w);
         }
         jsonw_end_array(w);
-        rate(w, "transit", p->transit_bps);
+        sr_print_rate(w, "transit", p->transit_bps);
         jsonw_end_object(w);
     }
     jsonw_end_array(w);
@@ -97,7 +97,7 @@ static void sites(struct jsonw *w, const struct scenario *s)
         jsonw_begin_object(w, "ocas");
         jsonw_number(w, "count", t->oca_count);
         jsonw_string(w, "storage", units_format_bytes(t->oca_storage_bytes, b, sizeof b));
-        rate(w, "egress", t->oca_egress_bps);
+        sr_print_rate(w, "egress", t->oca_egress_bps);
         scenario_resolve_site_fill(w, t);
         jsonw_end_object(w);
         jsonw_end_object(w);
@@ -114,7 +114,7 @@ char *scenario_resolve_json(const struct scenario *s)
     jsonw_string(&w, "name", s->name);
     jsonw_string(&w, "description", s->description);
     jsonw_string(&w, "start", units_format_instant(s->start_unix, b, sizeof b));
-    duration(&w, "duration", s->duration);
+    sr_print_duration(&w, "duration", s->duration);
     jsonw_number(&w, "seed", (double)s->seed);
     jsonw_number(&w, "sample", s->sample);
     regions(&w, s);
@@ -122,7 +122,7 @@ char *scenario_resolve_json(const struct scenario *s)
     sites(&w, s);
 
     jsonw_begin_object(&w, "origin");
-    rate(&w, "egress", s->origin.egress_bps);
+    sr_print_rate(&w, "egress", s->origin.egress_bps);
     jsonw_end_object(&w);
 
     const struct cfg_catalog *c = &s->catalog;
@@ -133,34 +133,34 @@ char *scenario_resolve_json(const struct scenario *s)
     jsonw_number(&w, "alpha", c->zipf_alpha);
     jsonw_end_object(&w);
     jsonw_number(&w, "episode_share", c->episode_share);
-    duration(&w, "episode_duration", c->episode_duration);
-    duration(&w, "film_duration", c->film_duration);
+    sr_print_duration(&w, "episode_duration", c->episode_duration);
+    sr_print_duration(&w, "film_duration", c->film_duration);
     jsonw_end_object(&w);
 
     scenario_resolve_encoding(&w, s);
     scenario_resolve_devices(&w, s);
 
     jsonw_begin_object(&w, "demand");
-    duration(&w, "watch_median", s->demand.watch_median);
+    sr_print_duration(&w, "watch_median", s->demand.watch_median);
     jsonw_number(&w, "watch_sigma", s->demand.watch_sigma);
     jsonw_bool(&w, "warm_start", s->demand.warm_start);
     jsonw_end_object(&w);
 
     const struct cfg_player *p = &s->player;
     jsonw_begin_object(&w, "player");
-    duration(&w, "segment", p->segment);
-    duration(&w, "buffer", p->buffer);
-    duration(&w, "startup", p->startup);
+    sr_print_duration(&w, "segment", p->segment);
+    sr_print_duration(&w, "buffer", p->buffer);
+    sr_print_duration(&w, "startup", p->startup);
     jsonw_string(&w, "abr", scenario_abr_rules[p->abr]);
     jsonw_number(&w, "abr_window", p->abr_window);
     jsonw_number(&w, "abr_safety", p->abr_safety);
     jsonw_string(&w, "abr_estimator", scenario_abr_estimators[p->abr_estimator]);
-    duration(&w, "rules_low", p->rules_low);
-    duration(&w, "rules_high", p->rules_high);
-    duration(&w, "rules_hold", p->rules_hold);
+    sr_print_duration(&w, "rules_low", p->rules_low);
+    sr_print_duration(&w, "rules_high", p->rules_high);
+    sr_print_duration(&w, "rules_hold", p->rules_hold);
     jsonw_number(&w, "rules_up_fraction", p->rules_up_fraction);
-    duration(&w, "bba_reservoir", p->bba_reservoir);
-    duration(&w, "bba_cushion", p->bba_cushion);
+    sr_print_duration(&w, "bba_reservoir", p->bba_reservoir);
+    sr_print_duration(&w, "bba_cushion", p->bba_cushion);
     jsonw_number(&w, "bola_gamma_p", p->bola_gamma_p);
     jsonw_number(&w, "mpc_horizon", p->mpc_horizon);
     jsonw_number(&w, "mpc_lambda", p->mpc_lambda);
@@ -173,11 +173,11 @@ char *scenario_resolve_json(const struct scenario *s)
     scenario_resolve_placement(&w, s);
 
     jsonw_begin_object(&w, "network");
-    duration(&w, "share_period", s->network.share_period);
+    sr_print_duration(&w, "share_period", s->network.share_period);
     jsonw_end_object(&w);
 
     jsonw_begin_object(&w, "metrics");
-    duration(&w, "period", s->metrics.period);
+    sr_print_duration(&w, "period", s->metrics.period);
     jsonw_end_object(&w);
     jsonw_end_object(&w);
     return jsonw_finish(&w);
