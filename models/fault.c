@@ -191,7 +191,10 @@ static void refresh(struct world *w, uint32_t r)
             ok *= 1 - c->error_rate;
         }
     }
-    w->net.res[r].capacity_bps = cap;
+    /* A resource held down carries nothing: sessions on it were cut and
+     * wait for a new place, and fill transfers across it (which no
+     * control plane steers) stall at rate 0 until it returns. */
+    w->net.res[r].capacity_bps = cp->down[r] ? 0 : cap;
     cp->reported_bps[r] = reported;
     cp->res_fault[r] = (int16_t)holder;
     float share = (float)(1 - ok);

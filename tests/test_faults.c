@@ -10,6 +10,7 @@
 #include "models/control_plane.h"
 #include "models/cost.h"
 #include "models/fault.h"
+#include "models/network.h"
 #include "models/world.h"
 #include "sim/engine.h"
 #include "sim/scenario.h"
@@ -287,4 +288,52 @@ Test(faults, the_database_has_impact_rows_and_markers)
                  q(d, "SELECT sum(failovers) FROM sessions"));
     sqlite3_close(d);
     unlink(db);
+}
+
+/* Fill transfers in flight over resource res, and how many of them move. */
+static int fills_on(const struct world *w, uint32_t res, int *moving)
+{
+    int n = 0;
+    *moving = 0;
+    for (uint32_t f = 0; f < w->net.flow_top; f++) {
+        const struct flow *fl = &w->net.flows[f];
+        if (fl->session == FLOW_FILL && (fl->res[0] == res || fl->res[1] == res)) {
+            n++;
+            *moving += fl->rate_bps > 0;
+        }
+    }
+    return n;
+}
+
+/* A peering cut inside the fill window: the embedded cluster's fills over
+ * that link stall (no bytes, no session touched: a fill carries none) and
+ * resume when the link comes back. Before, cutting a resource read fills
+ * as sessions, out of bounds. */
+Test(faults, a_cut_during_the_fill_window_stalls_fills_and_they_resume)
+{
+    struct world_run r;
+    /* Local 20:00 at the start: the window opens two minutes in. */
+    start(&r, "1h", 2000,
+          "\"placement\": {\"policy\": \"popularity\", \"forecast\": \"catalog\","
+          " \"forecast_error\": 1.0, \"fill_window\": [\"20:02\", \"21:00\"],"
+          " \"fill_rate\": {\"storage\": \"200Mbps\"}},"
+          " \"faults\": [{\"kind\": \"link_down\", \"at\": \"10m\", \"for\": \"10m\", \"target\": \"a/ix\"}],");
+    struct world *w = r.w;
+    uint32_t link = w->peering_link[0];
+    int moving;
+    wr_step(&r, S(9 * 60));
+    double before = w->m.bytes_tier[TIER_FILL];
+    cr_assert_gt(fills_on(w, link, &moving), 0, "no fill over the peering link before the cut");
+    cr_assert_gt(moving, 0);
+    wr_step(&r, S(15 * 60));
+    int during = fills_on(w, link, &moving);
+    cr_log_info("fills over the cut link: %d, %d moving", during, moving);
+    cr_assert_eq(moving, 0, "a fill moves over a link that is down");
+    double cut = w->m.bytes_tier[TIER_FILL];
+    cr_assert_geq(cut, before);
+    wr_step(&r, S(30 * 60));
+    cr_assert_gt(w->m.bytes_tier[TIER_FILL], cut, "fills did not resume after the link came back");
+    wr_run_to_end(&r);
+    cr_assert_eq(world_finish(w), 0);
+    wr_stop(&r);
 }
