@@ -14,6 +14,9 @@
 #include "sim/cmd_play.h"
 #include "sim/cmd_ladder.h"
 #include "sim/cmd_cache.h"
+#include "sim/cmd_compare.h"
+#include "sim/cmd_merge.h"
+#include "sim/cmd_sweep.h"
 #include "sim/error.h"
 #include "sim/report.h"
 #include "sim/run.h"
@@ -278,6 +281,9 @@ static const struct command commands[] = {
     { "play", cmd_play, "play one session over one throughput trace", PLAY_USAGE },
     { "ladder", cmd_ladder, "one title's convex hull and ladder (a teaching tool)", LADDER_USAGE },
     { "cache", cmd_cache, "one reactive cache over a request trace: hit ratios", CACHE_USAGE },
+    { "sweep", cmd_sweep, "run a grid of --set values x seeds in parallel into one database", SWEEP_USAGE },
+    { "merge", cmd_merge, "copy the runs of several databases into one, refusing duplicates", MERGE_USAGE },
+    { "compare", cmd_compare, "base vs candidate runs: differences, CIs, exit 1 on a regression", COMPARE_USAGE },
     { "help", cmd_help, "help on a command", HELP_USAGE },
 };
 
