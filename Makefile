@@ -16,6 +16,18 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS  += $(PKG_LIBS) -lm
 
 BUILD   ?= build
+
+# make MPI=1: sweeps spread over MPI ranks (OpenMPI from Debian: mpicc;
+# sim/sweep_mpi.c). The default build needs no MPI. The stamp file makes a
+# change of MPI rebuild sweep_mpi.o and relink.
+MPI     ?= 0
+ifeq ($(MPI),1)
+ifeq ($(origin CC),default)
+CC      := mpicc
+endif
+LM_CFLAGS += -DLASTMILE_MPI
+endif
+MPI_STAMP := $(BUILD)/.mpi-$(MPI)
 SRC     := $(sort $(wildcard sim/*.c models/*.c))
 OBJ     := $(SRC:%.c=$(BUILD)/%.o)
 LIBOBJ  := $(filter-out $(BUILD)/sim/main.o,$(OBJ))
@@ -24,7 +36,7 @@ TESTBIN := $(TESTS:tests/%.c=$(BUILD)/tests/%)
 BENCHES := $(sort $(wildcard tests/bench/bench_*.c))
 BENCHBIN:= $(BENCHES:tests/bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all run test test-sanitize bench deps clean
+.PHONY: all run test test-sanitize test-mpi bench deps clean
 
 all: $(BUILD)/lastmile
 
@@ -32,8 +44,15 @@ $(BUILD)/%.o: %.c $(wildcard sim/*.h models/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(LM_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
-$(BUILD)/lastmile: $(OBJ)
-	$(CC) $(LM_CFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(MPI_STAMP):
+	@mkdir -p $(BUILD)
+	@rm -f $(BUILD)/.mpi-*
+	@touch $@
+
+$(BUILD)/sim/sweep_mpi.o: $(MPI_STAMP)
+
+$(BUILD)/lastmile: $(OBJ) $(MPI_STAMP)
+	$(CC) $(LM_CFLAGS) $(CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c $(LIBOBJ) tests/helpers.h tests/world_run.h
 	@mkdir -p $(dir $@)
@@ -59,6 +78,20 @@ test: deps
 test-sanitize: deps
 	$(MAKE) test BUILD=build-san CFLAGS="$(SAN_CFLAGS)"
 
+# The MPI sweep test: an MPI build in build-mpi, then tests/test_sweep.c
+# with LASTMILE_MPI_BIN set (without it, or without mpirun, the MPI test
+# skips with a message). Installs OpenMPI when mpicc is missing.
+test-mpi: deps
+	@command -v mpicc >/dev/null && command -v mpirun >/dev/null || { \
+	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  echo "installing Debian packages (libopenmpi-dev openmpi-bin)"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libopenmpi-dev openmpi-bin >/dev/null; }
+	$(MAKE) all MPI=1 BUILD=build-mpi
+	$(MAKE) all $(BUILD)/tests/test_sweep
+	LASTMILE_ROOT=$(CURDIR) LASTMILE_BIN=$(CURDIR)/$(BUILD)/lastmile \
+	  LASTMILE_MPI_BIN=$(CURDIR)/build-mpi/lastmile $(BUILD)/tests/test_sweep --filter 'sweep/mpi*'
+
 bench: deps
 	$(MAKE) all $(BENCHBIN)
 	@set -e; for b in $(BENCHBIN); do LASTMILE_ROOT=$(CURDIR) LASTMILE_BIN=$(CURDIR)/$(BUILD)/lastmile $$b; done
@@ -73,4 +106,4 @@ deps:
 	fi
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-mpi
