@@ -391,20 +391,36 @@ static double unit_of(const char *name, const char **unit, int *pct)
     return 1;
 }
 
-/* Four significant digits, plain notation where sensible. */
+/* Decimals giving four significant digits of ref; -1 for exponent form. */
+static int decimals_for(double ref)
+{
+    double a = fabs(ref);
+    if (a >= 1e7 || a < 1e-4)
+        return -1;
+    return a >= 1000 ? 0 : a >= 100 ? 1 : a >= 10 ? 2 : a >= 1 ? 3 : 4;
+}
+
+/* v at the precision of ref (the value it is read against: a change or a
+ * half-width at the precision of the base value, so noise far below the
+ * fourth digit prints as 0.000 rather than as 1.2e-13). */
+static void fmt_at(char *buf, size_t n, double v, double ref, int sign)
+{
+    if (isnan(v)) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    int d = decimals_for(ref != 0 && !isnan(ref) ? ref : v);
+    if (v == 0)
+        snprintf(buf, n, "0");
+    else if (d < 0)
+        snprintf(buf, n, sign ? "%+.3e" : "%.3e", v);
+    else
+        snprintf(buf, n, sign ? "%+.*f" : "%.*f", d, v);
+}
+
 static void sig(char *buf, size_t n, double v, int sign)
 {
-    double a = fabs(v);
-    if (isnan(v))
-        snprintf(buf, n, "-");
-    else if (v == 0)
-        snprintf(buf, n, sign ? "0" : "0");
-    else if (a >= 1e7 || a < 1e-4)
-        snprintf(buf, n, sign ? "%+.3e" : "%.3e", v);
-    else {
-        int decimals = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 10 ? 2 : a >= 1 ? 3 : 4;
-        snprintf(buf, n, sign ? "%+.*f" : "%.*f", decimals, v);
-    }
+    fmt_at(buf, n, v, v, sign);
 }
 
 /* "63.61 % ± 0.12" or "63.61 %" (n = 1). */
@@ -422,7 +438,7 @@ static void fmt_mean(char *buf, size_t n, const char *name, const struct mean_ci
     if (isnan(m->half)) {
         snprintf(buf, n, "%s%s%s", v, unit[0] ? " " : "", unit);
     } else {
-        sig(h, sizeof h, m->half * k, 0);
+        fmt_at(h, sizeof h, m->half * k, m->mean * k, 0);
         snprintf(buf, n, "%s ± %s%s%s", v, h, unit[0] ? " " : "", unit);
     }
 }
@@ -438,12 +454,13 @@ static void fmt_change(char *buf, size_t n, const struct row *r)
         snprintf(buf, n, "-");
         return;
     }
-    sig(v, sizeof v, r->d.mean * k, 1);
+    double ref = fmax(fabs(r->b.mean), fabs(r->c.mean)) * k;
+    fmt_at(v, sizeof v, r->d.mean * k, ref, 1);
     size_t len = (size_t)snprintf(buf, n, "%s%s%s", v, pct ? " pp" : unit[0] ? " " : "",
                                   pct ? "" : unit);
     if (!isnan(r->d.half) && len < n) {
-        sig(lo, sizeof lo, (r->d.mean - r->d.half) * k, 1);
-        sig(hi, sizeof hi, (r->d.mean + r->d.half) * k, 1);
+        fmt_at(lo, sizeof lo, (r->d.mean - r->d.half) * k, ref, 1);
+        fmt_at(hi, sizeof hi, (r->d.mean + r->d.half) * k, ref, 1);
         len += (size_t)snprintf(buf + len, n - len, " [%s, %s]", lo, hi);
     }
     if (!pct && r->b.mean != 0 && !isnan(r->b.mean) && len < n)
@@ -585,6 +602,24 @@ static int unchanged(const struct row *r)
         && (isnan(r->d.half) || r->d.half <= 1e-12 * scale);
 }
 
+/* Unchanged, or a change and interval that vanish at the four significant
+ * digits the values are shown with. */
+static int negligible(const struct row *r)
+{
+    if (unchanged(r))
+        return 1;
+    const char *unit;
+    int pct;
+    double k = unit_of(r->name, &unit, &pct);
+    double ref = fmax(fabs(r->b.mean), fabs(r->c.mean)) * k;
+    int d = decimals_for(ref);
+    if (d < 0 || isnan(r->d.mean))
+        return 0;
+    double ulp = 0.5 * pow(10, -d), half = isnan(r->d.half) ? 0 : r->d.half;
+    return fabs(r->d.mean * k) < ulp && fabs(r->d.mean - half) * k < ulp
+        && fabs(r->d.mean + half) * k < ulp;
+}
+
 static void print_text(FILE *out, const struct side *b, const struct side *c, struct row *rows,
                        int n, int paired, const struct judge *judges, int njudges)
 {
@@ -620,14 +655,14 @@ static void print_text(FILE *out, const struct side *b, const struct side *c, st
                     continue;
                 njudged++;
                 /* Named metrics always show; the default set only when moved. */
-                if (!j && unchanged(r)) {
+                if (!j && negligible(r)) {
                     nsame_judged++;
                     continue;
                 }
             } else {
                 if (r->judged)
                     continue;
-                if (unchanged(r)) {
+                if (negligible(r)) {
                     nsame++;
                     continue;
                 }
@@ -654,10 +689,10 @@ static void print_text(FILE *out, const struct side *b, const struct side *c, st
     if (nsame_judged || nsame)
         fputc('\n', out);
     if (nsame_judged)
-        fprintf(out, "%d judged metric%s identical on both sides (not listed).\n", nsame_judged,
+        fprintf(out, "%d judged metric%s the same on both sides to 4 significant digits (not listed).\n", nsame_judged,
                 nsame_judged == 1 ? "" : "s");
     if (nsame)
-        fprintf(out, "%d other metric%s identical on both sides (not listed).\n", nsame,
+        fprintf(out, "%d other metric%s the same on both sides to 4 significant digits (not listed).\n", nsame,
                 nsame == 1 ? "" : "s");
     fprintf(out, "\n");
     if (nreg == 0) {

@@ -13,7 +13,7 @@ static void run_into(const char *db, int seed, char *digest)
 {
     char scen[512], cmd[2048], out[4096];
     th_path(scen, sizeof scen, "scenarios/minimal.json");
-    snprintf(cmd, sizeof cmd, "%s run %s --set duration=5m --seed %d --db %s --quiet", th_bin(),
+    snprintf(cmd, sizeof cmd, "%s run %s --set duration=5m --set catalog.titles=200 --seed %d --db %s --quiet", th_bin(),
              scen, seed, db);
     cr_assert_eq(th_run(cmd, out, sizeof out), 0, "%s", out);
     const char *d = strstr(out, "digest ");

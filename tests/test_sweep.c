@@ -13,14 +13,16 @@
 #include "sim/results.h"
 #include "tests/helpers.h"
 
-/* Two ABR rules x two seeds of the minimal scenario, 10 minutes. */
+/* Two ABR rules x two seeds of the minimal scenario, 10 minutes, 200
+ * titles (fewer rows to write). */
 static void write_sweep(const char *path)
 {
     char scen[512];
     th_path(scen, sizeof scen, "scenarios/minimal.json");
     FILE *f = fopen(path, "w");
     cr_assert_not_null(f);
-    fprintf(f, "{\"name\": \"t\", \"scenario\": \"%s\", \"set\": {\"duration\": \"10m\"},"
+    fprintf(f, "{\"name\": \"t\", \"scenario\": \"%s\", \"set\": {\"duration\": \"10m\","
+            " \"catalog.titles\": 200},"
             " \"grid\": {\"player.abr\": [\"bba\", \"throughput\"]}, \"seeds\": [3, 5]}\n", scen);
     fclose(f);
 }
@@ -54,7 +56,7 @@ static void single_run_digest(const char *abr, int64_t seed, char *digest)
     char scen[512], db[256], cmd[2048], out[4096];
     th_path(scen, sizeof scen, "scenarios/minimal.json");
     th_tmpname(db, sizeof db, "-single.db");
-    snprintf(cmd, sizeof cmd, "%s run %s --set duration=10m --set player.abr=%s --seed %" PRId64
+    snprintf(cmd, sizeof cmd, "%s run %s --set duration=10m --set catalog.titles=200 --set player.abr=%s --seed %" PRId64
              " --db %s --quiet", th_bin(), scen, abr, seed, db);
     cr_assert_eq(th_run(cmd, out, sizeof out), 0, "%s", out);
     const char *d = strstr(out, "digest ");
