@@ -112,6 +112,9 @@ static void check_sweep(const char *runner, const char *opts)
     cr_expect_eq(th_run(cmd, out, sizeof out), 1, "%s", out);
     cr_expect(strstr(out, "is the same run as run 1"), "%s", out);
     cr_expect_eq(read_runs(db, runs, 8), 4);
+    /* The refused sweep kept its runs in its folder, for a merge by hand. */
+    snprintf(cmd, sizeof cmd, "rm -rf %s.sweep-*.d", db);
+    th_run(cmd, out, sizeof out);
     unlink(sweep);
     unlink(db);
 }
@@ -177,4 +180,40 @@ Test(sweep, every_bad_sweep_file_fails_with_its_message)
     }
     closedir(d);
     cr_assert_geq(n, 10, "only %d bad sweep files", n);
+}
+
+/* A sweep killed (SIGKILL to its whole process group) leaves the database
+ * as it was: the earlier run with its digest, none of the sweep's. */
+Test(sweep, a_killed_sweep_leaves_the_database_as_it_was)
+{
+    char scen[512], sweep[256], db[256], cmd[3000], digest[32];
+    static char out[1 << 14];
+    th_path(scen, sizeof scen, "scenarios/minimal.json");
+    th_tmpname(sweep, sizeof sweep, "-kill.json");
+    th_tmpname(db, sizeof db, "-kill.db");
+    snprintf(cmd, sizeof cmd, "%s run %s --set duration=5m --set catalog.titles=200 --db %s --quiet",
+             th_bin(), scen, db);
+    cr_assert_eq(th_run(cmd, out, sizeof out), 0, "%s", out);
+    const char *d = strstr(out, "digest ");
+    cr_assert_not_null(d);
+    snprintf(digest, 17, "%s", d + 7);
+    FILE *f = fopen(sweep, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "{\"name\": \"k\", \"scenario\": \"%s\", \"replications\": 12}\n", scen);
+    fclose(f);
+    /* setsid: the sweep and its children in a group of their own. */
+    snprintf(cmd, sizeof cmd, "setsid %s sweep %s --db %s --jobs 2 --quiet & pid=$!;"
+             " sleep 1.5; kill -9 -$pid; wait $pid 2>/dev/null; true", th_bin(), sweep, db);
+    th_run(cmd, out, sizeof out);
+    uint64_t got;
+    struct error err = {0};
+    cr_assert_eq(results_run_digest(db, 1, &got, &err), 0, "%s", err.msg);
+    char hex[32];
+    snprintf(hex, sizeof hex, "%016" PRIx64, got);
+    cr_expect_str_eq(hex, digest);
+    cr_expect_neq(results_run_digest(db, 2, &got, &err), 0, "no run of the sweep may be there");
+    snprintf(cmd, sizeof cmd, "rm -rf %s.sweep-*.d", db);
+    th_run(cmd, out, sizeof out);
+    unlink(sweep);
+    unlink(db);
 }
