@@ -77,21 +77,9 @@ static void choose_source(const struct world *w, uint32_t oca, uint32_t file, ui
 {
     int site = (int)w->ocas[oca].site;
     const struct site *st = &w->sites[site];
-    uint32_t best = NONE;
-    uint64_t best_h = 0;
-    for (uint32_t k = 0; k < st->noca; k++) {
-        uint32_t p = st->first_oca + k;
-        const struct oca *x = &w->ocas[p];
-        if (p == oca || !bitset_get(x->holds, x->holds_words, file))
-            continue;
-        uint64_t h = steering_hrw(file, p);
-        if (best == NONE || h > best_h) {
-            best = p;
-            best_h = h;
-        }
-    }
-    if (best != NONE) {
-        *res0 = w->ocas[best].resource;
+    uint32_t peer = placement_site_holder(w, site, file, oca - st->first_oca);
+    if (peer != NONE) {
+        *res0 = w->ocas[st->first_oca + peer].resource;
         *res1 = NONE;
         return;
     }
@@ -99,14 +87,12 @@ static void choose_source(const struct world *w, uint32_t oca, uint32_t file, ui
     if (cs->kind == SITE_EMBEDDED) {
         const struct cfg_isp *ci = &w->sc->isps[cs->isp];
         for (int k = 0; k < ci->npeering; k++) {
-            const struct site *ix = &w->sites[ci->peering[k].ix_site];
-            for (uint32_t j = 0; j < ix->noca; j++) {
-                const struct oca *x = &w->ocas[ix->first_oca + j];
-                if (bitset_get(x->holds, x->holds_words, file)) {
-                    *res0 = x->resource;
-                    *res1 = w->peering_link[w->peering_first[cs->isp] + (uint32_t)k];
-                    return;
-                }
+            int ix = ci->peering[k].ix_site;
+            uint32_t j = placement_site_holder(w, ix, file, NONE);
+            if (j != NONE) {
+                *res0 = w->ocas[w->sites[ix].first_oca + j].resource;
+                *res1 = w->peering_link[w->peering_first[cs->isp] + (uint32_t)k];
+                return;
             }
         }
         *res0 = w->origin_res;
@@ -127,8 +113,7 @@ static int make_room(struct world *w, uint32_t oca, double need)
         if (op->epos == op->nevict)
             return -1;
         uint32_t f = op->evict[op->epos++];
-        const struct oca *x = &w->ocas[oca];
-        if (!bitset_get(x->holds, x->holds_words, f))
+        if (!placement_holds_placed(w, oca, f))
             continue;
         placement_set_held(w, oca, f, 0);
         pl->files_evicted++;
@@ -145,9 +130,8 @@ static void start_next(struct world *w, uint32_t oca)
     double sample = w->sc->sample;
     while (op->flow == NONE && op->qpos < op->nqueue) {
         uint32_t f = op->queue[op->qpos];
-        const struct oca *x = &w->ocas[oca];
         double size = placement_file_size(w, f);
-        if (bitset_get(x->holds, x->holds_words, f)) {
+        if (placement_holds_placed(w, oca, f)) {
             op->qpos++;
             continue;
         }
@@ -202,8 +186,7 @@ void fill_on_done(void *ctx, const struct event *ev)
     op->flow = NONE;
     double size = placement_file_size(w, op->file);
     pl->fill_bytes += size;
-    const struct oca *x = &w->ocas[oca];
-    if (!bitset_get(x->holds, x->holds_words, op->file)) {
+    if (!placement_holds_placed(w, oca, op->file)) {
         placement_set_held(w, oca, op->file, 1);
         pl->files_added++;
         op->added_day++;

@@ -141,6 +141,10 @@ int forecast_update(struct world *w, int region, int64_t day)
         obs[f] = 0;
     }
     free(prior);
+    double total = 0;
+    for (uint32_t f = 0; f < n; f++)
+        total += fc[f];
+    pl->demand_total[region] = total;
     struct scored *sc = malloc((size_t)n * sizeof *sc);
     if (!sc)
         return -1;
@@ -149,8 +153,10 @@ int forecast_update(struct world *w, int region, int64_t day)
     qsort(sc, n, sizeof *sc, by_score_desc);
     uint32_t *rank = pl->rank + (size_t)region * n;
     uint32_t *pos = pl->pos + (size_t)region * n;
+    double *rsize = pl->rank_size + (size_t)region * n;
     for (uint32_t i = 0; i < n; i++) {
         rank[i] = sc[i].file;
+        rsize[i] = placement_file_size(w, sc[i].file);
         pos[sc[i].file] = i;
     }
     free(sc);

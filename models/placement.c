@@ -57,45 +57,227 @@ int bitset_get(const uint64_t *b, uint32_t words, uint32_t i)
     return (i >> 6) < words && (b[i >> 6] >> (i & 63) & 1);
 }
 
-/* Grows *b (of *words words) to hold bit i; at most full words. */
-static int bitset_reserve(uint64_t **b, uint32_t *words, uint32_t i, size_t full)
+static int bit(const uint64_t *b, uint32_t i)
 {
-    uint32_t need = (i >> 6) + 1;
-    if (need <= *words)
-        return 0;
-    size_t n = (size_t)*words * 2 > need ? (size_t)*words * 2 : need;
-    if (n > full)
-        n = full;
-    uint64_t *x = realloc(*b, n * sizeof *x);
+    return b[i >> 6] >> (i & 63) & 1;
+}
+
+/* The site-local rendezvous score: steering_hrw's hash on the OCA's index
+ * in its site, so every site of one size shares each file's rank-0 OCA
+ * (one table per size, struct first_table) and the plan needs no hashing
+ * for the first copy. */
+static uint64_t place_hrw(uint32_t file, uint32_t k)
+{
+    return steering_hrw(file, k);
+}
+
+void placement_rank_of(const struct world *w, int site, uint32_t file, uint32_t *out)
+{
+    uint32_t n = w->sites[site].noca;
+    uint64_t score[n ? n : 1];
+    for (uint32_t k = 0; k < n; k++) {
+        uint64_t s = place_hrw(file, k);
+        uint32_t j = k;
+        while (j > 0 && score[j - 1] < s) {
+            score[j] = score[j - 1];
+            out[j] = out[j - 1];
+            j--;
+        }
+        score[j] = s;
+        out[j] = k;
+    }
+}
+
+/* The rank of OCA index k in the site's rendezvous order for file. */
+static uint32_t rank_index(const struct world *w, int site, uint32_t file, uint32_t k)
+{
+    uint64_t s = place_hrw(file, k);
+    uint32_t j = 0;
+    for (uint32_t i = 0; i < w->sites[site].noca; i++) {
+        uint64_t t = place_hrw(file, i);
+        j += t > s || (t == s && i < k);
+    }
+    return j;
+}
+
+static uint32_t first_of(const struct site_place *sp, uint32_t file)
+{
+    return sp->first ? sp->first[file] : 0;
+}
+
+static const uint16_t *first_table(struct world *w, uint32_t noca)
+{
+    struct placement *pl = w->placement;
+    if (noca <= 1)
+        return NULL;
+    for (int i = 0; i < pl->nfirsts; i++)
+        if (pl->firsts[i].noca == noca)
+            return pl->firsts[i].first;
+    if (noca > 65535)
+        return NULL;
+    struct first_table *x = realloc(pl->firsts, (size_t)(pl->nfirsts + 1) * sizeof *x);
     if (!x)
-        return -1;
-    memset(x + *words, 0, (n - *words) * sizeof *x);
-    *b = x;
-    *words = (uint32_t)n;
-    return 0;
+        return NULL;
+    pl->firsts = x;
+    uint16_t *t = malloc((size_t)(pl->nfiles ? pl->nfiles : 1) * sizeof *t);
+    if (!t)
+        return NULL;
+    pl->firsts[pl->nfirsts++] = (struct first_table){ noca, t };
+    for (uint32_t f = 0; f < pl->nfiles; f++) {
+        uint64_t best = place_hrw(f, 0);
+        uint16_t bk = 0;
+        for (uint32_t k = 1; k < noca; k++) {
+            uint64_t s = place_hrw(f, k);
+            if (s > best) {
+                best = s;
+                bk = (uint16_t)k;
+            }
+        }
+        t[f] = bk;
+    }
+    return t;
+}
+
+static struct extra_copies *extra_find(const struct site_place *sp, uint32_t file)
+{
+    if (!sp->extra)
+        return NULL;
+    uint32_t m = sp->extra_cap - 1;
+    for (uint32_t i = (file * 2654435761u) & m;; i = (i + 1) & m) {
+        if (sp->extra[i].file == file)
+            return &sp->extra[i];
+        if (sp->extra[i].file == NONE)
+            return NULL;
+    }
+}
+
+/* Finds or adds file's entry (entries are never removed: few files ever
+ * have more than one copy). NULL when memory runs out. */
+static struct extra_copies *extra_get(struct site_place *sp, uint32_t file)
+{
+    struct extra_copies *e = extra_find(sp, file);
+    if (e)
+        return e;
+    if ((sp->nextra + 1) * 2 > sp->extra_cap) {
+        uint32_t cap = sp->extra_cap ? sp->extra_cap * 2 : 16;
+        struct extra_copies *x = malloc((size_t)cap * sizeof *x);
+        if (!x)
+            return NULL;
+        for (uint32_t i = 0; i < cap; i++)
+            x[i].file = NONE;
+        struct extra_copies *old = sp->extra;
+        uint32_t oldcap = sp->extra_cap;
+        sp->extra = x;
+        sp->extra_cap = cap;
+        for (uint32_t i = 0; i < oldcap; i++)
+            if (old[i].file != NONE) {
+                uint32_t j = (old[i].file * 2654435761u) & (cap - 1);
+                while (x[j].file != NONE)
+                    j = (j + 1) & (cap - 1);
+                x[j] = old[i];
+            }
+        free(old);
+    }
+    uint32_t m = sp->extra_cap - 1, i = (file * 2654435761u) & m;
+    while (sp->extra[i].file != NONE)
+        i = (i + 1) & m;
+    sp->extra[i] = (struct extra_copies){ file, 0, 0 };
+    sp->nextra++;
+    return &sp->extra[i];
+}
+
+int placement_holds_placed(const struct world *w, uint32_t oca, uint32_t file)
+{
+    const struct placement *pl = w->placement;
+    uint32_t site = w->ocas[oca].site;
+    const struct site_place *sp = &pl->s[site];
+    uint32_t k = oca - w->sites[site].first_oca;
+    if (bit(sp->held, file) && first_of(sp, file) == k)
+        return 1;
+    if (!sp->nextra)
+        return 0;
+    const struct extra_copies *e = extra_find(sp, file);
+    if (!e || !e->held)
+        return 0;
+    uint32_t j = rank_index(w, (int)site, file, k);
+    return j < 64 && (e->held >> j & 1);
+}
+
+uint32_t placement_site_holder(const struct world *w, int site, uint32_t file, uint32_t skip)
+{
+    const struct placement *pl = w->placement;
+    const struct site_place *sp = &pl->s[site];
+    uint32_t k0 = first_of(sp, file);
+    if (bit(sp->held, file) && k0 != skip)
+        return k0;
+    const struct extra_copies *e = sp->nextra ? extra_find(sp, file) : NULL;
+    if (!e || !e->held)
+        return NONE;
+    placement_rank_of(w, site, file, pl->order);
+    for (uint32_t j = 1; j < 64 && j < w->sites[site].noca; j++)
+        if ((e->held >> j & 1) && pl->order[j] != skip)
+            return pl->order[j];
+    return NONE;
+}
+
+/* Static placement: whole titles, a bitset over titles per OCA. */
+static void static_set_held(struct world *w, uint32_t oca, uint32_t file, int held)
+{
+    struct oca *o = &w->ocas[oca];
+    uint32_t t = placement_file_title(w, file), a, b;
+    uint64_t m = UINT64_C(1) << (t & 63);
+    int was = (o->holds[t >> 6] & m) != 0;
+    if (was == !!held)
+        return;
+    placement_title_files(w, t, &a, &b);
+    o->holds[t >> 6] ^= m;
+    o->stored_bytes += (held ? 1 : -1) * w->titles[t].size_bytes;
+    o->titles_held += held ? b - a : -(b - a);
 }
 
 void placement_set_held(struct world *w, uint32_t oca, uint32_t file, int held)
 {
-    struct oca *o = &w->ocas[oca];
-    if (held) {
-        if (bitset_reserve(&o->holds, &o->holds_words, file, w->words_per_bitset) != 0) {
-            w->engine->failed = 1;
+    struct placement *pl = w->placement;
+    if (!pl) {
+        static_set_held(w, oca, file, held);
+        return;
+    }
+    uint32_t site = w->ocas[oca].site;
+    struct site_place *sp = &pl->s[site];
+    uint32_t k = oca - w->sites[site].first_oca;
+    uint32_t j = first_of(sp, file) == k ? 0 : rank_index(w, (int)site, file, k);
+    int was;
+    if (j == 0) {
+        was = bit(sp->held, file);
+        if (held)
+            sp->held[file >> 6] |= UINT64_C(1) << (file & 63);
+        else
+            sp->held[file >> 6] &= ~(UINT64_C(1) << (file & 63));
+    } else if (j < 64) {
+        struct extra_copies *e = held ? extra_get(sp, file) : extra_find(sp, file);
+        if (!e) {
+            if (held)
+                w->engine->failed = 1;
             return;
         }
-        o->holds[file >> 6] |= UINT64_C(1) << (file & 63);
-        o->stored_bytes += placement_file_size(w, file);
-        o->titles_held++;
-    } else if (bitset_get(o->holds, o->holds_words, file)) {
-        o->holds[file >> 6] &= ~(UINT64_C(1) << (file & 63));
-        o->stored_bytes -= placement_file_size(w, file);
-        o->titles_held--;
+        was = (int)(e->held >> j & 1);
+        if (held)
+            e->held |= UINT64_C(1) << j;
+        else
+            e->held &= ~(UINT64_C(1) << j);
+    } else {
+        return;     /* ranks past 63 hold no copies (struct extra_copies) */
     }
+    if (was == !!held)
+        return;
+    struct oca *o = &w->ocas[oca];
+    o->stored_bytes += (held ? 1 : -1) * placement_file_size(w, file);
+    o->titles_held += held ? 1u : (uint32_t)-1;
 }
 
 static int build_static(struct world *w)
 {
-    size_t words = w->words_per_bitset;
+    size_t words = ((size_t)w->ntitles + 63) / 64;
     for (uint32_t o = 0; o < w->nocas; o++) {
         w->ocas[o].holds = calloc(words ? words : 1, sizeof(uint64_t));
         if (!w->ocas[o].holds)
@@ -122,8 +304,7 @@ static int build_static(struct world *w)
                     uint32_t a, b;
                     placement_title_files(w, (uint32_t)t, &a, &b);
                     o->titles_held += b - a;
-                    for (uint32_t f = a; f < b; f++)
-                        o->holds[f >> 6] |= UINT64_C(1) << (f & 63);
+                    o->holds[t >> 6] |= UINT64_C(1) << (t & 63);
                     break;
                 }
             }
@@ -153,32 +334,105 @@ static int push_u32(uint32_t **a, uint32_t *n, uint32_t *cap, uint32_t v)
     return 0;
 }
 
-/* Marks in pl->all_embedded the files every embedded cluster of the
- * region plans; 0 everywhere when the region has none. */
+/* Sets pl->all_embedded to the files every embedded cluster of the region
+ * plans (a cluster plans a file when it plans its first copy); empty when
+ * the region has none. */
 static void all_embedded_of_region(struct world *w, int region)
 {
     struct placement *pl = w->placement;
-    uint32_t n = pl->nfiles;
+    size_t words = w->words_per_bitset;
     int any = 0;
-    memset(pl->all_embedded, 1, n);
+    memset(pl->all_embedded, 0xff, words * sizeof *pl->all_embedded);
     for (int s = 0; s < w->nsites; s++) {
         const struct cfg_site *c = &w->sc->sites[s];
         if (c->kind != SITE_EMBEDDED || c->region != region)
             continue;
         any = 1;
-        for (uint32_t f = 0; f < n; f++) {
-            if (!pl->all_embedded[f])
-                continue;
-            int held = 0;
-            for (uint32_t k = 0; k < w->sites[s].noca && !held; k++) {
-                struct oca_place *op = &pl->o[w->sites[s].first_oca + k];
-                held = bitset_get(op->target, op->target_words, f);
-            }
-            pl->all_embedded[f] = (uint8_t)held;
-        }
+        for (size_t i = 0; i < words; i++)
+            pl->all_embedded[i] &= pl->s[s].plan[i];
     }
     if (!any)
-        memset(pl->all_embedded, 0, n);
+        memset(pl->all_embedded, 0, words * sizeof *pl->all_embedded);
+}
+
+/* Takes size bytes from OCA k's room; most_room is the largest room. */
+static void debit(double *room, uint32_t noca, uint32_t k, double size, double *most_room)
+{
+    int was_most = room[k] >= *most_room;
+    room[k] -= size;
+    if (was_most) {
+        double m = 0;
+        for (uint32_t i = 0; i < noca; i++)
+            m = room[i] > m ? room[i] : m;
+        *most_room = m;
+    }
+}
+
+/* Tonight's work per OCA: fill what is planned and missing, best first;
+ * evict what is held and not planned, least wanted first. Word by word,
+ * since a night changes few files (Temkin 2014: "churns less than 1% a
+ * day"); only the changed files are sorted by rank. */
+static int fill_lists(struct world *w, int site, int region)
+{
+    struct placement *pl = w->placement;
+    struct site_place *sp = &pl->s[site];
+    const struct site *st = &w->sites[site];
+    uint32_t n = pl->nfiles;
+    const uint32_t *pos = pl->pos + (size_t)region * n;
+    for (uint32_t k = 0; k < st->noca; k++) {
+        struct oca_place *op = &pl->o[st->first_oca + k];
+        op->nqueue = op->qpos = op->nevict = op->epos = 0;
+    }
+    uint32_t nadd = 0, ndel = 0;
+    uint64_t *add = pl->keys, *del = pl->keys + n;
+    for (size_t i = 0; i < w->words_per_bitset; i++) {
+        uint64_t t = sp->plan[i], h = sp->held[i];
+        for (uint64_t a = t & ~h; a; a &= a - 1) {
+            uint32_t f = (uint32_t)i * 64 + (uint32_t)__builtin_ctzll(a);
+            add[nadd++] = (uint64_t)pos[f] << 32 | f;
+        }
+        for (uint64_t d = h & ~t; d; d &= d - 1) {
+            uint32_t f = (uint32_t)i * 64 + (uint32_t)__builtin_ctzll(d);
+            del[ndel++] = (uint64_t)(n - 1 - pos[f]) << 32 | f;
+        }
+    }
+    /* Files whose only change is a further copy. */
+    for (uint32_t i = 0; i < sp->extra_cap; i++) {
+        const struct extra_copies *e = &sp->extra[i];
+        uint32_t f = e->file;
+        if (f == NONE)
+            continue;
+        int p = bit(sp->plan, f), h = bit(sp->held, f);
+        if ((e->plan & ~e->held) && !(p && !h))
+            add[nadd++] = (uint64_t)pos[f] << 32 | f;
+        if ((e->held & ~e->plan) && !(h && !p))
+            del[ndel++] = (uint64_t)(n - 1 - pos[f]) << 32 | f;
+    }
+    qsort(add, nadd, sizeof *add, cmp_u64);
+    qsort(del, ndel, sizeof *del, cmp_u64);
+    for (int which = 0; which < 2; which++) {
+        const uint64_t *keys = which ? del : add;
+        for (uint32_t i = 0, m = which ? ndel : nadd; i < m; i++) {
+            uint32_t f = (uint32_t)keys[i];
+            int p = bit(sp->plan, f), h = bit(sp->held, f);
+            uint64_t ranks = (which ? h && !p : p && !h) ? 1 : 0;
+            const struct extra_copies *e = sp->nextra ? extra_find(sp, f) : NULL;
+            if (e)
+                ranks |= which ? e->held & ~e->plan : e->plan & ~e->held;
+            if (ranks > 1)
+                placement_rank_of(w, site, f, pl->order);
+            for (uint32_t j = 0; ranks; j++, ranks >>= 1) {
+                if (!(ranks & 1))
+                    continue;
+                struct oca_place *op = &pl->o[st->first_oca + (j ? pl->order[j] : first_of(sp, f))];
+                int rc = which ? push_u32(&op->evict, &op->nevict, &op->evict_cap, f)
+                               : push_u32(&op->queue, &op->nqueue, &op->queue_cap, f);
+                if (rc != 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
 }
 
 int placement_plan_site(struct world *w, int site, int64_t day)
@@ -190,24 +444,26 @@ int placement_plan_site(struct world *w, int site, int64_t day)
         return -1;
     uint32_t n = pl->nfiles;
     const struct site *st = &w->sites[site];
-    struct placement_view v = { .w = w, .site = site, .demand = pl->forecast + (size_t)region * n };
-    for (uint32_t f = 0; f < n; f++)
-        v.demand_total += v.demand[f];
+    struct site_place *sp = &pl->s[site];
+    uint32_t noca = st->noca;
+    struct placement_view v = { .w = w, .site = site, .demand = pl->forecast + (size_t)region * n,
+                                .demand_total = pl->demand_total[region] };
     if (pl->policy->needs_embedded_plans && cs->kind == SITE_IX) {
         all_embedded_of_region(w, region);
         v.held_by_all_embedded = pl->all_embedded;
     }
-    double room[st->noca ? st->noca : 1];
+    double room[noca ? noca : 1];
     double smallest = pl->smallest, most_room = 0;
-    for (uint32_t k = 0; k < st->noca; k++) {
-        struct oca_place *op = &pl->o[st->first_oca + k];
-        if (op->target)
-            memset(op->target, 0, (size_t)op->target_words * sizeof *op->target);
-        room[k] = op->capacity;
+    for (uint32_t k = 0; k < noca; k++) {
+        room[k] = pl->o[st->first_oca + k].capacity;
         if (room[k] > most_room)
             most_room = room[k];
     }
+    memset(sp->plan, 0, w->words_per_bitset * sizeof *sp->plan);
+    for (uint32_t i = 0; i < sp->extra_cap; i++)
+        sp->extra[i].plan = 0;
     const uint32_t *rank = pl->rank + (size_t)region * n;
+    const double *rsize = pl->rank_size + (size_t)region * n;
     /* Stickiness (placement.stickiness = h): a file the site holds keeps
      * its place while its rank is within (1 + h) x the rank where the
      * site's storage runs out, so small forecast changes do not cause
@@ -218,124 +474,59 @@ int placement_plan_site(struct world *w, int site, int64_t day)
     uint32_t sticky_end = 0;
     if (h > 0) {
         double total = 0, used = 0;
-        for (uint32_t k = 0; k < st->noca; k++)
+        for (uint32_t k = 0; k < noca; k++)
             total += room[k];
         uint32_t i = 0;
         for (; i < n && used < total; i++) {
             int r = pl->policy->replicas(&v, rank[i]);
-            used += (r > 0 ? r : 0) * placement_file_size(w, rank[i]);
+            used += (r > 0 ? r : 0) * rsize[i];
         }
         double e = (double)i * (1 + h);
         sticky_end = e < n ? (uint32_t)e : n;
     }
+    /* A file's copies go to the OCAs first in its rendezvous order with
+     * room, the first copy always to rank 0 (skipped when that OCA is
+     * full: a deeper file that hashes elsewhere takes the space). So
+     * copies stay where they are from night to night (Open Connect's
+     * placement aims to "stay stable day to day", DOMAIN.md §1.4) and the
+     * site needs no per-OCA record of where each file is. */
     for (int phase = h > 0 ? 0 : 1; phase < 2; phase++)
     for (uint32_t i = 0; i < (phase ? n : sticky_end) && most_room >= smallest; i++) {
         uint32_t f = rank[i];
+        double size = rsize[i];
+        if (size > most_room)
+            continue;
+        uint32_t k0 = first_of(sp, f);
+        if (room[k0] < size)
+            continue;
         if (phase == 0 || i < sticky_end) {
-            int held = 0, planned = 0;
-            for (uint32_t k = 0; k < st->noca; k++) {
-                const struct oca *x = &w->ocas[st->first_oca + k];
-                const struct oca_place *op = &pl->o[st->first_oca + k];
-                held |= bitset_get(x->holds, x->holds_words, f);
-                planned |= bitset_get(op->target, op->target_words, f);
-            }
-            if (phase == 0 ? !held : planned)
+            const struct extra_copies *e = sp->nextra ? extra_find(sp, f) : NULL;
+            int held = bit(sp->held, f) || (e && e->held);
+            if (phase == 0 ? !held : bit(sp->plan, f))
                 continue;
         }
         int r = pl->policy->replicas(&v, f);
         if (r <= 0)
             continue;
-        double size = placement_file_size(w, f);
-        if (size > most_room)
+        sp->plan[f >> 6] |= UINT64_C(1) << (f & 63);
+        debit(room, noca, k0, size, &most_room);
+        if (r < 2 || noca < 2)
             continue;
-        /* Copies stay where they are (no moves inside a cluster: Open
-         * Connect's placement aims to "stay stable day to day", DOMAIN.md
-         * §1.4); new copies go to the first OCAs in rendezvous order that
-         * have room: each score computed once, then the best eligible
-         * picked (a full sort per file would cost noca^2 hashes). Scores
-         * are computed only when a copy is missing: most nights most files
-         * are where they were, and the hashes are the plan's main cost. */
-        uint64_t *score = pl->score;
-        uint8_t *state = pl->state;     /* 0 none, 1 holds it, 2 scored, 3 taken */
-        int placed = 0, hashed = 0;
-        for (uint32_t k = 0; k < st->noca; k++) {
-            const struct oca *x = &w->ocas[st->first_oca + k];
-            state[k] = bitset_get(x->holds, x->holds_words, f) ? 1 : 0;
-        }
-        while (placed < r) {
-            uint32_t j = NONE;
-            for (uint32_t k = 0; k < st->noca && j == NONE; k++)
-                if (state[k] == 1 && room[k] >= size)
-                    j = k;
-            if (j == NONE && hashed) {
-                for (uint32_t k = 0; k < st->noca; k++)
-                    if (state[k] == 2 && room[k] >= size && (j == NONE || score[k] > score[j]))
-                        j = k;
-            }
-            if (j == NONE && !hashed) {
-                hashed = 1;
-                for (uint32_t k = 0; k < st->noca; k++)
-                    if (state[k] == 0) {
-                        score[k] = steering_hrw(f, st->first_oca + k);
-                        state[k] = 2;
-                    }
+        placement_rank_of(w, site, f, pl->order);
+        struct extra_copies *e = NULL;
+        int placed = 1;
+        for (uint32_t j = 1; j < noca && j < 64 && placed < r; j++) {
+            uint32_t k = pl->order[j];
+            if (room[k] < size)
                 continue;
-            }
-            if (j == NONE)
-                break;
-            state[j] = 3;
-            uint32_t o = st->first_oca + j;
-            struct oca_place *op = &pl->o[o];
-            if (bitset_reserve(&op->target, &op->target_words, f, w->words_per_bitset) != 0)
+            if (!e && !(e = extra_get(sp, f)))
                 return -1;
-            op->target[f >> 6] |= UINT64_C(1) << (f & 63);
-            /* most_room only falls when its own OCA fills: rescan then. */
-            int was_most = room[j] >= most_room;
-            room[j] -= size;
+            e->plan |= UINT64_C(1) << j;
+            debit(room, noca, k, size, &most_room);
             placed++;
-            if (was_most) {
-                double m = 0;
-                for (uint32_t k = 0; k < st->noca; k++)
-                    m = room[k] > m ? room[k] : m;
-                most_room = m;
-            }
         }
     }
-    /* Tonight's work per OCA: fill what is planned and missing, best
-     * first; evict what is held and not planned, least wanted first. Word
-     * by word, since a night changes few files (Temkin 2014: "churns less
-     * than 1% a day"); only the changed files are sorted by rank. */
-    const uint32_t *pos = pl->pos + (size_t)region * n;
-    for (uint32_t k = 0; k < st->noca; k++) {
-        uint32_t o = st->first_oca + k;
-        struct oca_place *op = &pl->o[o];
-        const struct oca *x = &w->ocas[o];
-        op->nqueue = op->qpos = op->nevict = op->epos = 0;
-        uint32_t words = op->target_words > x->holds_words ? op->target_words : x->holds_words;
-        uint32_t nadd = 0, ndel = 0;
-        uint64_t *add = pl->keys, *del = pl->keys + n;
-        for (uint32_t i = 0; i < words; i++) {
-            uint64_t t = i < op->target_words ? op->target[i] : 0;
-            uint64_t h = i < x->holds_words ? x->holds[i] : 0;
-            for (uint64_t a = t & ~h; a; a &= a - 1) {
-                uint32_t f = i * 64 + (uint32_t)__builtin_ctzll(a);
-                add[nadd++] = (uint64_t)pos[f] << 32 | f;
-            }
-            for (uint64_t d = h & ~t; d; d &= d - 1) {
-                uint32_t f = i * 64 + (uint32_t)__builtin_ctzll(d);
-                del[ndel++] = (uint64_t)(n - 1 - pos[f]) << 32 | f;
-            }
-        }
-        qsort(add, nadd, sizeof *add, cmp_u64);
-        qsort(del, ndel, sizeof *del, cmp_u64);
-        for (uint32_t i = 0; i < nadd; i++)
-            if (push_u32(&op->queue, &op->nqueue, &op->queue_cap, (uint32_t)add[i]) != 0)
-                return -1;
-        for (uint32_t i = 0; i < ndel; i++)
-            if (push_u32(&op->evict, &op->nevict, &op->evict_cap, (uint32_t)del[i]) != 0)
-                return -1;
-    }
-    return 0;
+    return pl->building ? 0 : fill_lists(w, site, region);
 }
 
 /* Embedded sites first, so tiered's IXs see their region's plans. */
@@ -400,19 +591,31 @@ int placement_build(struct world *w)
         if (w->sites[s].noca > maxn)
             maxn = w->sites[s].noca;
     pl->o = calloc(w->nocas ? w->nocas : 1, sizeof *pl->o);
+    pl->s = calloc(w->nsites ? (size_t)w->nsites : 1, sizeof *pl->s);
     pl->observed = calloc(rn, sizeof *pl->observed);
     pl->forecast = calloc(rn, sizeof *pl->forecast);
     pl->rank = calloc(rn, sizeof *pl->rank);
+    pl->rank_size = calloc(rn, sizeof *pl->rank_size);
     pl->pos = calloc(rn, sizeof *pl->pos);
     pl->keys = malloc(2 * (size_t)(n ? n : 1) * sizeof *pl->keys);
     pl->forecast_day = malloc((size_t)sc->nregions * sizeof *pl->forecast_day);
+    pl->demand_total = calloc((size_t)sc->nregions, sizeof *pl->demand_total);
     pl->watch_frac = malloc((size_t)n * sizeof *pl->watch_frac);
-    pl->all_embedded = malloc(n ? n : 1);
-    pl->score = malloc(maxn * sizeof *pl->score);
-    pl->state = malloc(maxn);
-    if (!pl->o || !pl->observed || !pl->forecast || !pl->rank || !pl->forecast_day ||
-        !pl->watch_frac || !pl->all_embedded || !pl->score || !pl->state || !pl->pos || !pl->keys)
+    size_t words = w->words_per_bitset ? w->words_per_bitset : 1;
+    pl->all_embedded = malloc(words * sizeof *pl->all_embedded);
+    pl->order = malloc(maxn * sizeof *pl->order);
+    if (!pl->o || !pl->s || !pl->observed || !pl->forecast || !pl->rank || !pl->rank_size ||
+        !pl->forecast_day || !pl->demand_total || !pl->watch_frac || !pl->all_embedded ||
+        !pl->order || !pl->pos || !pl->keys)
         return -1;
+    for (int s = 0; s < w->nsites; s++) {
+        struct site_place *sp = &pl->s[s];
+        sp->held = calloc(words, sizeof *sp->held);
+        sp->plan = calloc(words, sizeof *sp->plan);
+        sp->first = first_table(w, w->sites[s].noca);
+        if (!sp->held || !sp->plan || (w->sites[s].noca > 1 && !sp->first))
+            return -1;
+    }
     for (int r = 0; r < sc->nregions; r++)
         pl->forecast_day[r] = INT64_MIN;
     pl->smallest = INFINITY;
@@ -440,13 +643,34 @@ int placement_build(struct world *w)
     }
     /* The initial contents: tonight's plan of the forecast known at the
      * start, as if the last fill had completed. */
+    pl->building = 1;
     if (placement_plan_all(w) != 0)
         return -1;
-    for (uint32_t o = 0; o < w->nocas; o++) {
-        struct oca_place *op = &pl->o[o];
-        for (uint32_t i = 0; i < op->nqueue; i++)
-            placement_set_held(w, o, op->queue[i], 1);
-        op->nqueue = op->qpos = op->nevict = op->epos = 0;
+    pl->building = 0;
+    for (int s = 0; s < w->nsites; s++) {
+        struct site_place *sp = &pl->s[s];
+        uint32_t first = w->sites[s].first_oca;
+        memcpy(sp->held, sp->plan, words * sizeof *sp->held);
+        for (size_t i = 0; i < w->words_per_bitset; i++)
+            for (uint64_t b = sp->held[i]; b; b &= b - 1) {
+                uint32_t f = (uint32_t)i * 64 + (uint32_t)__builtin_ctzll(b);
+                struct oca *o = &w->ocas[first + first_of(sp, f)];
+                o->stored_bytes += placement_file_size(w, f);
+                o->titles_held++;
+            }
+        for (uint32_t i = 0; i < sp->extra_cap; i++) {
+            struct extra_copies *e = &sp->extra[i];
+            if (e->file == NONE || !e->plan)
+                continue;
+            e->held = e->plan;
+            placement_rank_of(w, s, e->file, pl->order);
+            for (uint32_t j = 1; j < 64; j++)
+                if (e->held >> j & 1) {
+                    struct oca *o = &w->ocas[first + pl->order[j]];
+                    o->stored_bytes += placement_file_size(w, e->file);
+                    o->titles_held++;
+                }
+        }
     }
     for (int s = 0; s < w->nsites; s++) {
         engine_at(w->engine, fill_next_window(w, s, 1), EV_FILL_START, (uint32_t)s, 0);
@@ -468,8 +692,18 @@ void placement_destroy(struct world *w)
     struct placement *pl = w->placement;
     if (!pl)
         return;
+    for (int s = 0; pl->s && s < w->nsites; s++) {
+        free(pl->s[s].held);
+        free(pl->s[s].plan);
+        free(pl->s[s].extra);
+    }
+    for (int i = 0; i < pl->nfirsts; i++)
+        free(pl->firsts[i].first);
+    free(pl->firsts);
+    free(pl->s);
+    free(pl->rank_size);
+    free(pl->demand_total);
     for (uint32_t o = 0; pl->o && o < w->nocas; o++) {
-        free(pl->o[o].target);
         free(pl->o[o].queue);
         free(pl->o[o].evict);
         cache_destroy(pl->o[o].cache);
@@ -483,8 +717,7 @@ void placement_destroy(struct world *w)
     free(pl->forecast_day);
     free(pl->watch_frac);
     free(pl->all_embedded);
-    free(pl->score);
-    free(pl->state);
+    free(pl->order);
     free(pl);
     w->placement = NULL;
 }
@@ -539,8 +772,7 @@ static int request_at_site(struct world *w, int site, uint32_t f, uint32_t res0,
     }
     if (!pl || !pl->o[at].cache)
         return here;
-    const struct oca *o = &w->ocas[at];
-    if (here && bitset_get(o->holds, o->holds_words, f))
+    if (here && placement_holds_placed(w, at, f))
         return here;
     double size = placement_file_size(w, f);
     pl->cache_requests++;

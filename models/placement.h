@@ -50,8 +50,8 @@ struct placement_view {
     int site;
     const double *demand;           /* per file: forecast requests per day in the site's region */
     double demand_total;
-    const uint8_t *held_by_all_embedded;  /* per file: 1 when every embedded cluster of
-                                             the region plans it (for tiered; NULL otherwise) */
+    const uint64_t *held_by_all_embedded;  /* bitset over files: every embedded cluster of
+                                              the region plans it (for tiered; NULL otherwise) */
 };
 
 struct placement_rule {
@@ -86,13 +86,20 @@ int placement_plan_all(struct world *w);
  * (placement.c; also used to pre-position a premiere, models/live.c). */
 void placement_set_held(struct world *w, uint32_t oca, uint32_t file, int held);
 
-/* Placed and servable, or in the OCA's reactive cache. */
+/* Whether a placed copy of file on oca is servable (placement.c). */
+int placement_holds_placed(const struct world *w, uint32_t oca, uint32_t file);
+
+/* Placed and servable, or in the OCA's reactive cache. Static placement
+ * (v1) places whole titles: a bitset over titles per OCA; the other
+ * policies keep per-site plans (placement.c). */
 static inline int oca_holds(const struct world *w, uint32_t oca, uint32_t file)
 {
-    const struct oca *o = &w->ocas[oca];
-    if ((file >> 6) < o->holds_words && (o->holds[file >> 6] >> (file & 63) & 1))
-        return 1;
-    return w->placement && placement_cache_holds(w, oca, file);
+    if (!w->placement) {
+        const struct oca *o = &w->ocas[oca];
+        uint32_t t = w->file_title[file];
+        return (t >> 6) < o->holds_words && (o->holds[t >> 6] >> (t & 63) & 1);
+    }
+    return placement_holds_placed(w, oca, file) || placement_cache_holds(w, oca, file);
 }
 
 /* Summary figures (placement.c). */

@@ -6,7 +6,7 @@
 static int tiered_replicas(const struct placement_view *v, uint32_t file)
 {
     if (v->w->sc->sites[v->site].kind == SITE_IX && v->held_by_all_embedded &&
-        v->held_by_all_embedded[file])
+        (v->held_by_all_embedded[file >> 6] >> (file & 63) & 1))
         return 0;
     return 1;
 }

@@ -91,7 +91,7 @@ struct resource {
 struct oca {
     uint32_t site;
     uint32_t resource;
-    uint64_t *holds;                /* bitset over files: placed and servable */
+    uint64_t *holds;                /* static placement: bitset over titles held */
     double stored_bytes;            /* placed (the reactive cache's are its own) */
     uint32_t titles_held;
     uint32_t holds_words;           /* length of holds; files beyond are not held */

@@ -1,7 +1,7 @@
 /* tests/test_placement.c: placement policies and fill in whole runs: the
  * oracle never does worse than popularity on the same demand, fill bytes
  * never exceed window x rate cap (nor the nightly volume), a file is not
- * servable while its transfer runs, hashed copies follow steering's
+ * servable while its transfer runs, hashed copies follow the site's
  * rendezvous order, tiered IXs skip what the embedded cluster holds, and a
  * reactive cache alone fills OCAs on misses. */
 #include <criterion/criterion.h>
@@ -183,7 +183,7 @@ Test(placement, a_file_is_not_servable_while_its_transfer_runs)
     stop(&r);
 }
 
-Test(placement, hashed_copies_follow_steering_rendezvous_order)
+Test(placement, hashed_copies_follow_the_sites_rendezvous_order)
 {
     struct run r;
     start(&r, &(struct opts){ .duration = "10m", .seed = 6, .ocas = 4, .storage = "100TB", .alpha = 1.2,
@@ -193,7 +193,9 @@ Test(placement, hashed_copies_follow_steering_rendezvous_order)
     uint32_t order[4];
     int multi = 0;
     for (uint32_t f = 0; f < placement_nfiles(w); f++) {
-        steering_rank(w, 0, f, order);
+        placement_rank_of(w, 0, f, order);
+        for (uint32_t k = 0; k < st->noca; k++)
+            order[k] += st->first_oca;
         int copies = 0;
         for (uint32_t k = 0; k < st->noca; k++)
             copies += oca_holds(w, order[k], f);
@@ -209,7 +211,9 @@ Test(placement, hashed_copies_follow_steering_rendezvous_order)
     for (uint32_t f = 1; f < placement_nfiles(w); f++)
         if (w->placement->forecast[f] > w->placement->forecast[top])
             top = f;
-    steering_rank(w, 0, top, order);
+    placement_rank_of(w, 0, top, order);
+    for (uint32_t k = 0; k < st->noca; k++)
+        order[k] += st->first_oca;
     cr_assert(oca_holds(w, order[0], top));
     int hot = 0;
     for (uint32_t k = 0; k < st->noca; k++)

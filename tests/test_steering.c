@@ -265,11 +265,11 @@ Test(steering, policies_order_lists_as_they_say)
     wr_stop(&r);
 }
 
-/* Gives title t to every OCA of site (a test's shortcut past placement). */
-static void hold_everywhere(struct world *w, int site, uint32_t t)
+/* Gives file f to every OCA of site (a test's shortcut past placement). */
+static void hold_everywhere(struct world *w, int site, uint32_t f)
 {
     for (uint32_t k = 0; k < w->sites[site].noca; k++)
-        w->ocas[w->sites[site].first_oca + k].holds[t >> 6] |= UINT64_C(1) << (t & 63);
+        placement_set_held(w, w->sites[site].first_oca + k, f, 1);
 }
 
 static uint32_t first_ix(const char *policy, float util0, float util1)
