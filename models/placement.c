@@ -314,10 +314,28 @@ static int build_static(struct world *w)
     return 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* Sorts keys[0..m) by their upper 32 bits (a rank position; the lower
+ * half, a file, is unique): LSD radix, three passes of 11 bits, tmp of
+ * m. A comparison sort of the nightly changes was most of the plan's time
+ * at the bench's size. */
+static void sort_by_rank(uint64_t *keys, uint64_t *tmp, uint32_t m)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    uint32_t count[2048];
+    for (int pass = 0; pass < 3; pass++) {
+        int shift = 32 + 11 * pass;
+        memset(count, 0, sizeof count);
+        for (uint32_t i = 0; i < m; i++)
+            count[keys[i] >> shift & 2047]++;
+        uint32_t sum = 0;
+        for (int b = 0; b < 2048; b++) {
+            uint32_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (uint32_t i = 0; i < m; i++)
+            tmp[count[keys[i] >> shift & 2047]++] = keys[i];
+        memcpy(keys, tmp, (size_t)m * sizeof *keys);
+    }
 }
 
 static int push_u32(uint32_t **a, uint32_t *n, uint32_t *cap, uint32_t v)
@@ -408,8 +426,8 @@ static int fill_lists(struct world *w, int site, int region)
         if ((e->held & ~e->plan) && !(h && !p))
             del[ndel++] = (uint64_t)(n - 1 - pos[f]) << 32 | f;
     }
-    qsort(add, nadd, sizeof *add, cmp_u64);
-    qsort(del, ndel, sizeof *del, cmp_u64);
+    sort_by_rank(add, pl->keys + 2 * (size_t)n, nadd);
+    sort_by_rank(del, pl->keys + 2 * (size_t)n, ndel);
     for (int which = 0; which < 2; which++) {
         const uint64_t *keys = which ? del : add;
         for (uint32_t i = 0, m = which ? ndel : nadd; i < m; i++) {
@@ -432,6 +450,68 @@ static int fill_lists(struct world *w, int site, int region)
             }
         }
     }
+    /* Lists grow by doubling: give back the slack (they are most of the
+     * plan's memory on a night of high churn). */
+    for (uint32_t k = 0; k < st->noca; k++) {
+        struct oca_place *op = &pl->o[st->first_oca + k];
+        if (op->queue_cap > op->nqueue + 64) {
+            uint32_t *x = realloc(op->queue, ((size_t)op->nqueue + 1) * sizeof *x);
+            if (x) {
+                op->queue = x;
+                op->queue_cap = op->nqueue + 1;
+            }
+        }
+        if (op->evict_cap > op->nevict + 64) {
+            uint32_t *x = realloc(op->evict, ((size_t)op->nevict + 1) * sizeof *x);
+            if (x) {
+                op->evict = x;
+                op->evict_cap = op->nevict + 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Whether site would plan exactly as pl->twin did (same region and
+ * forecast day, kind, OCA count and capacities): then its plan is a copy.
+ * Only without stickiness (which depends on what each site holds) and not
+ * for an IX under a policy that reads the embedded plans (they may have
+ * changed since). Identical clusters are the common case (Open Connect
+ * ships a few appliance configurations); at the bench's size this turns a
+ * thousand scans of a million ranked files into one. */
+static int plans_like_twin(const struct world *w, int site, int64_t day)
+{
+    const struct placement *pl = w->placement;
+    int t = pl->twin;
+    if (t < 0 || w->sc->place.stickiness > 0 || pl->twin_day != day)
+        return 0;
+    const struct cfg_site *a = &w->sc->sites[site], *b = &w->sc->sites[t];
+    if (a->region != b->region || a->kind != b->kind || w->sites[site].noca != w->sites[t].noca ||
+        (pl->policy->needs_embedded_plans && a->kind == SITE_IX))
+        return 0;
+    for (uint32_t k = 0; k < w->sites[site].noca; k++)
+        if (pl->o[w->sites[site].first_oca + k].capacity != pl->o[w->sites[t].first_oca + k].capacity)
+            return 0;
+    return 1;
+}
+
+static int copy_twin_plan(struct world *w, int site)
+{
+    struct placement *pl = w->placement;
+    struct site_place *sp = &pl->s[site];
+    const struct site_place *tp = &pl->s[pl->twin];
+    memcpy(sp->plan, tp->plan, w->words_per_bitset * sizeof *sp->plan);
+    for (uint32_t i = 0; i < sp->extra_cap; i++)
+        sp->extra[i].plan = 0;
+    for (uint32_t i = 0; i < tp->extra_cap; i++) {
+        const struct extra_copies *e = &tp->extra[i];
+        if (e->file == NONE || !e->plan)
+            continue;
+        struct extra_copies *x = extra_get(sp, e->file);
+        if (!x)
+            return -1;
+        x->plan = e->plan;
+    }
     return 0;
 }
 
@@ -442,6 +522,11 @@ int placement_plan_site(struct world *w, int site, int64_t day)
     int region = cs->region;
     if (forecast_update(w, region, day) != 0)
         return -1;
+    if (plans_like_twin(w, site, day)) {
+        if (copy_twin_plan(w, site) != 0)
+            return -1;
+        return pl->building ? 0 : fill_lists(w, site, region);
+    }
     uint32_t n = pl->nfiles;
     const struct site *st = &w->sites[site];
     struct site_place *sp = &pl->s[site];
@@ -526,6 +611,8 @@ int placement_plan_site(struct world *w, int site, int64_t day)
             placed++;
         }
     }
+    pl->twin = site;
+    pl->twin_day = day;
     return pl->building ? 0 : fill_lists(w, site, region);
 }
 
@@ -584,6 +671,7 @@ int placement_build(struct world *w)
     w->placement = pl;
     const struct scenario *sc = w->sc;
     pl->policy = registry[sc->placement];
+    pl->twin = -1;
     uint32_t n = pl->nfiles = placement_nfiles(w);
     size_t rn = (size_t)sc->nregions * n;
     uint32_t maxn = 1;
@@ -597,7 +685,7 @@ int placement_build(struct world *w)
     pl->rank = calloc(rn, sizeof *pl->rank);
     pl->rank_size = calloc(rn, sizeof *pl->rank_size);
     pl->pos = calloc(rn, sizeof *pl->pos);
-    pl->keys = malloc(2 * (size_t)(n ? n : 1) * sizeof *pl->keys);
+    pl->keys = malloc(3 * (size_t)(n ? n : 1) * sizeof *pl->keys);
     pl->forecast_day = malloc((size_t)sc->nregions * sizeof *pl->forecast_day);
     pl->demand_total = calloc((size_t)sc->nregions, sizeof *pl->demand_total);
     pl->watch_frac = malloc((size_t)n * sizeof *pl->watch_frac);

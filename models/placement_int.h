@@ -54,6 +54,8 @@ struct placement {
     struct first_table *firsts;
     int nfirsts;
     int building;                   /* the initial plan: no fill lists */
+    int twin;                       /* the last site planned from scratch, -1 none */
+    int64_t twin_day;               /* and its forecast day */
     double *demand_total;           /* per region: sum of the forecast */
     uint32_t nfiles;
     struct oca_place *o;
@@ -62,7 +64,7 @@ struct placement {
     uint32_t *rank;                 /* per region x file: files best first */
     double *rank_size;              /* per region x file: the size of rank[i] */
     uint32_t *pos;                  /* per region x file: its place in rank */
-    uint64_t *keys;                 /* scratch, 2 per file */
+    uint64_t *keys;                 /* scratch, 3 per file */
     int64_t *forecast_day;          /* per region: the local day of its forecast, -1 none */
     double smallest;                /* the smallest file's size */
     double *watch_frac;             /* per file: expected fraction of it a session streams */
