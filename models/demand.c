@@ -87,21 +87,28 @@ static double rate_max(const struct world *w, int i)
     return best;
 }
 
-/* The next arrival of ISP i after t, or a time past the end. */
-static simtime next_arrival(struct world *w, int i, simtime t)
+/* The next arrival of ISP i after t from stream r, or a time past the end. */
+static simtime next_arrival_from(struct world *w, int i, simtime t, gsl_rng *r, double lambda_max)
 {
-    struct isp *ip = &w->isps[i];
-    if (ip->lambda_max <= 0)
+    if (lambda_max <= 0)
         return SIM_TIME_MAX;
     double x = (double)t;
     for (;;) {
-        x += gsl_ran_exponential(ip->arrivals, 1.0 / ip->lambda_max);
+        x += gsl_ran_exponential(r, 1.0 / lambda_max);
         if (x >= (double)w->engine->end)
             return SIM_TIME_MAX;
         simtime c = (simtime)ceil(x);
-        if (gsl_rng_uniform(ip->arrivals) * ip->lambda_max < rate_at(w, i, c))
+        if (gsl_rng_uniform(r) * lambda_max < rate_at(w, i, c))
             return c;
     }
+}
+
+static simtime next_arrival(struct world *w, int i, simtime t)
+{
+    struct isp *ip = &w->isps[i];
+    ip->next_arrival = next_arrival_from(w, i, t, ip->arrivals, ip->lambda_max);
+    ip->arrivals_started = 1;
+    return ip->next_arrival;
 }
 
 /* A realization of the ISP's time-varying access model (1-based), or 0;
@@ -115,9 +122,8 @@ static uint16_t pick_access(const struct world *w, int i, gsl_rng *r)
 }
 
 /* Title, watch time and access throughput, always drawn in this order. */
-static void draw_session(struct world *w, int i, struct session_draw *d)
+static void draw_session_from(struct world *w, int i, struct session_draw *d, gsl_rng *r)
 {
-    gsl_rng *r = w->isps[i].sessions;
     const struct scenario *sc = w->sc;
     d->title = (uint32_t)gsl_ran_discrete(r, w->title_pick);
     double watch = exp(log((double)sc->demand.watch_median) +
@@ -129,6 +135,36 @@ static void draw_session(struct world *w, int i, struct session_draw *d)
     d->access_trace = pick_access(w, i, r);
     d->warm = 0;
     d->buffer = 0;
+}
+
+static void draw_session(struct world *w, int i, struct session_draw *d)
+{
+    draw_session_from(w, i, d, w->isps[i].sessions);
+}
+
+int demand_preview(struct world *w, int i, simtime to, double *counts)
+{
+    struct isp *ip = &w->isps[i];
+    gsl_rng *arr = gsl_rng_clone(ip->arrivals), *ses = gsl_rng_clone(ip->sessions);
+    if (!arr || !ses) {
+        if (arr)
+            gsl_rng_free(arr);
+        if (ses)
+            gsl_rng_free(ses);
+        return -1;
+    }
+    double lambda = ip->arrivals_started ? ip->lambda_max : rate_max(w, i);
+    simtime t = ip->arrivals_started ? ip->next_arrival
+                                     : next_arrival_from(w, i, w->engine->now, arr, lambda);
+    while (t != SIM_TIME_MAX && t < to) {
+        struct session_draw d = {0};
+        draw_session_from(w, i, &d, ses);
+        counts[d.title] += 1;
+        t = next_arrival_from(w, i, t, arr, lambda);
+    }
+    gsl_rng_free(arr);
+    gsl_rng_free(ses);
+    return 0;
 }
 
 void demand_on_arrival(void *ctx, const struct event *ev)

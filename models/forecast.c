@@ -19,9 +19,12 @@
  *             §1.4); before anything has been observed (the initial
  *             contents, a warm-up) the catalog's popularity, which is also
  *             the prior the first observations are averaged with;
- *   oracle    the real distribution the demand draws titles from (the
- *             oracle policy): it knows tomorrow's demand in distribution, not
- *             the sampled requests (approximation: see scenarios/README.md).
+ *   oracle    the sessions the run will really open in the region over the
+ *             next 24 h (the oracle policy), replayed on copies of each
+ *             ISP's demand streams (models/demand.c, demand_preview): the
+ *             exact titles; a title's count is split over its files like
+ *             the prior (the rung a session streams depends on the ABR run
+ *             itself). Live events' joiners are not foreseen.
  * The catalog has no scheduled releases yet, so "known in advance" holds
  * trivially: every title exists from the start. */
 #include "models/placement_int.h"
@@ -30,6 +33,7 @@
 #include <stdlib.h>
 
 #include "models/catalog.h"
+#include "models/demand.h"
 #include "models/device.h"
 #include "models/encoding.h"
 #include "sim/rng.h"
@@ -122,10 +126,33 @@ int forecast_update(struct world *w, int region, int64_t day)
     if (!prior)
         return -1;
     file_prior(w, region, prior);
+    double *truth = NULL;
+    if (pl->policy->knows_truth) {
+        truth = calloc((size_t)(w->ntitles ? w->ntitles : 1), sizeof *truth);
+        if (!truth) {
+            free(prior);
+            return -1;
+        }
+        simtime to = w->engine->now + 86400 * SIM_US_PER_S;
+        double any = 0;
+        for (int i = 0; i < w->nisps; i++)
+            if (w->isps[i].region == region && demand_preview(w, i, to, truth) != 0) {
+                free(truth);
+                free(prior);
+                return -1;
+            }
+        for (int t = 0; t < w->ntitles; t++)
+            any += truth[t];
+        if (any <= 0) {             /* nothing arrives: plan from the distribution */
+            free(truth);
+            truth = NULL;
+        }
+    }
     for (uint32_t f = 0; f < n; f++) {
         double p = prior[f];
         if (pl->policy->knows_truth) {
-            fc[f] = p;
+            const struct title *t = &w->titles[placement_file_title(w, f)];
+            fc[f] = !truth ? p : t->popularity > 0 ? p / t->popularity * truth[placement_file_title(w, f)] : 0;
         } else if (cp->forecast == FORECAST_OBSERVED && seen > 0) {
             /* Shares, smoothed over days with a half-life of one day; the
              * first forecast (the catalog's) is the prior. */
@@ -140,6 +167,7 @@ int forecast_update(struct world *w, int region, int64_t day)
         }
         obs[f] = 0;
     }
+    free(truth);
     free(prior);
     double total = 0;
     for (uint32_t f = 0; f < n; f++)

@@ -9,21 +9,23 @@
  * The other policies plan per site at its fill window (models/fill.c): the
  * region's files ranked by forecast demand per byte (models/forecast.c)
  * are offered in order to the policy, which says how many OCAs of the site
- * should hold each; copies go to the first OCAs in HRW order with room.
- * Each OCA's plan is a bitset (target); what is servable is another
- * (struct oca.holds), and models/fill.c moves one into the other.
+ * should hold each. A file's copies go to the site's OCAs in its
+ * rendezvous order (steering_hrw's hash on the OCA's index in the site):
+ * the first copy always to rank 0 (the file is skipped when that OCA is
+ * full), further copies to the next ranks with room. models/fill.c moves
+ * the plan into what is servable.
  *
- * Memory: two bitsets per OCA over files, each only as long as the highest
- * file it has ever held (files are numbered title by title in popularity
- * order, so an OCA holding the head stays short). A hash set of held ids
- * costs ~8 bytes per held file, more than a bitset once an OCA holds over
- * 1/64 of the files. With files = (title, codec, rung), ~20 per title,
- * this does NOT scale to the issue-9 size: bench_placement measured
- * 55.8 kB per OCA and 1.0 GB RSS at 18 000 OCAs x 99 321 files (5 000
- * titles); 50 000 titles (~1 M files) would need ~10x that. The planned
- * replacement (not done yet, see /work/notes/files5.md): a per-site plan
- * (files the site holds with a replica count) with the OCAs chosen by
- * steering_hrw, so no per-OCA structure grows with the catalog. */
+ * Memory (struct site_place): per site, not per OCA. Since a file's rank-0
+ * OCA is a function of the file and the site's size, a site keeps one bit
+ * per file for its first copy (planned; servable) and a small hash for the
+ * few files with further copies (hashed's hot files, pre-positioned
+ * premieres); a table per distinct site size gives each file's rank-0 OCA.
+ * Before (two bitsets over files per OCA): 1.0 GB RSS at 18 000 OCAs x
+ * 99 321 files, and the full bench (993 635 files) was still building its
+ * first plan after 18 minutes at 4.8 GB. Now: 52 MB and 855 MB (most of it
+ * the night's fill and eviction lists, which grow with churn), measured by
+ * tests/bench/bench_placement. Static placement
+ * (v1) places whole titles: a bitset over titles per OCA (struct oca). */
 #include "models/placement_int.h"
 
 #include <math.h>

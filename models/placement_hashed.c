@@ -1,5 +1,5 @@
 /* models/placement_hashed.c: within a cluster each file goes to r OCAs in
- * rendezvous (HRW) order, the order steering follows (steering_hrw), with
+ * the site's rendezvous (HRW) order (placement_rank_of), with
  * r growing with the file's forecast share s of the region's demand, in
  * proportion as Open Connect describes ("N ~ proportional to popularity",
  * DOMAIN.md §1.4): r = clamp(ceil(32 n s), 1, n) for a cluster of n OCAs,

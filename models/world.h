@@ -67,6 +67,8 @@ struct isp {
     double lambda_max;              /* arrivals per microsecond, for thinning */
     gsl_rng *arrivals;              /* RNG_ARRIVALS stream */
     gsl_rng *sessions;              /* RNG_SESSIONS stream */
+    simtime next_arrival;           /* the pending arrival (demand.c), once arrivals_started */
+    int arrivals_started;
     uint32_t transit_link;          /* resource id */
     int nembedded;                  /* embedded clusters of this ISP */
     int *embedded;                  /* site indices, in scenario order */
