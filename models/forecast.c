@@ -25,8 +25,8 @@
  *             exact titles; a title's count is split over its files like
  *             the prior (the rung a session streams depends on the ABR run
  *             itself). Live events' joiners are not foreseen.
- * The catalog has no scheduled releases yet, so "known in advance" holds
- * trivially: every title exists from the start. */
+ * Scheduled releases (premieres of models/live.c) are known in advance:
+ * see scheduled_releases. */
 #include "models/placement_int.h"
 
 #include <math.h>
@@ -88,6 +88,43 @@ static void file_prior(const struct world *w, int region, double *prior)
             }
         }
     }
+}
+
+/* Scheduled releases are known in advance: a premiere not yet released
+ * (models/live.c) that is pre-positioned for this region is forecast as
+ * hot as the region's most wanted title, split over its files like the
+ * prior, so the fill places it before anyone has watched it; one that is
+ * not pre-positioned has no forecast until its release. The "as hot as
+ * the top title" rule is this model's choice: Open Connect publishes that
+ * new releases are pre-positioned, not how they are ranked. */
+static int scheduled_releases(const struct world *w, int region, double *fc, const double *prior)
+{
+    if (w->sc->nlive == 0)
+        return 0;
+    simtime now = w->engine->now;
+    double *title_fc = calloc((size_t)(w->ntitles ? w->ntitles : 1), sizeof *title_fc);
+    if (!title_fc)
+        return -1;
+    for (uint32_t f = 0; f < w->nfiles; f++)
+        title_fc[placement_file_title(w, f)] += fc[f];
+    double top = 0;
+    for (int t = 0; t < w->ntitles; t++)
+        if (placement_premiere(w, (uint32_t)t, region, now) < 0 && title_fc[t] > top)
+            top = title_fc[t];
+    for (int t = 0; t < w->ntitles; t++) {
+        int p = placement_premiere(w, (uint32_t)t, region, now);
+        if (p < 0)
+            continue;
+        uint32_t a, b;
+        placement_title_files(w, (uint32_t)t, &a, &b);
+        double split = 0;
+        for (uint32_t f = a; f < b; f++)
+            split += prior[f];
+        for (uint32_t f = a; f < b; f++)
+            fc[f] = p == 1 && split > 0 ? top * prior[f] / split : 0;
+    }
+    free(title_fc);
+    return 0;
 }
 
 struct scored {
@@ -168,6 +205,10 @@ int forecast_update(struct world *w, int region, int64_t day)
         obs[f] = 0;
     }
     free(truth);
+    if (scheduled_releases(w, region, fc, prior) != 0) {
+        free(prior);
+        return -1;
+    }
     free(prior);
     double total = 0;
     for (uint32_t f = 0; f < n; f++)

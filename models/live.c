@@ -22,9 +22,10 @@
  *
  * Premiere: an admitted joiner opens an ordinary player session of the
  * premiere title (without a second control-plane call), so its bytes, tiers
- * and QoE are the flow model's. Pre-positioned: the title is on every OCA
- * before release; not: no OCA holds it (the placement of the run leaves it
- * out), so its sessions go to origin.
+ * and QoE are the flow model's. Pre-positioned: the title is in the fill
+ * forecast before release, as hot as the region's most wanted title
+ * (models/forecast.c; static placement places it first); not: no
+ * placement holds it before release, so its sessions go to origin.
  *
  * Live streams: encoded on the scenario's fixed AVC ladder (a live
  * encoder has no per-title analysis to run). An aggregate model per
@@ -465,18 +466,6 @@ void live_on_end(void *ctx, const struct event *ev)
     e->viewers = 0;
 }
 
-/* On every OCA before release, or on none (placement's own bookkeeping:
- * placement_set_held). The nightly fill may still change it later. */
-static int preposition(struct world *w, const struct cfg_live *c)
-{
-    uint32_t a, b;
-    placement_title_files(w, (uint32_t)c->title, &a, &b);
-    for (uint32_t o = 0; o < w->nocas; o++)
-        for (uint32_t f = a; f < b; f++)
-            placement_set_held(w, o, f, c->prepositioned);
-    return w->engine->failed ? -1 : 0;
-}
-
 int live_init(struct world *w)
 {
     const struct scenario *sc = w->sc;
@@ -509,8 +498,6 @@ int live_init(struct world *w)
             e->lag_us = (double)c->latency;
             engine_at(w->engine, c->at + c->segment, EV_LIVE_SEGMENT, (uint32_t)k, 0);
             engine_at(w->engine, c->at + c->length, EV_LIVE_END, (uint32_t)k, 0);
-        } else if (preposition(w, c) != 0) {
-            return -1;
         }
         for (int i = 0; i < w->nisps; i++) {
             uint64_t sid = (uint64_t)k << 20 | (uint64_t)i;

@@ -277,6 +277,38 @@ void placement_set_held(struct world *w, uint32_t oca, uint32_t file, int held)
     o->titles_held += held ? 1u : (uint32_t)-1;
 }
 
+int placement_premiere(const struct world *w, uint32_t title, int region, simtime t)
+{
+    int state = -1;
+    for (int k = 0; k < w->sc->nlive; k++) {
+        const struct cfg_live *c = &w->sc->live[k];
+        if (c->kind != LIVE_PREMIERE || (uint32_t)c->title != title || t >= c->at)
+            continue;
+        int here = region < 0;
+        for (int a = 0; a < c->naudience && !here; a++)
+            here = c->audience[a].region == region;
+        if (c->prepositioned && here)
+            return 1;
+        state = 0;
+    }
+    return state;
+}
+
+/* Static placement's order: pre-positioned premieres first (scheduled
+ * releases known in advance), then the catalog in popularity order; a
+ * premiere not pre-positioned is held back (it is not released yet). */
+static int static_order(const struct world *w, int *order)
+{
+    int n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int t = 0; t < w->ntitles; t++) {
+            int p = placement_premiere(w, (uint32_t)t, -1, 0);
+            if (pass == 0 ? p == 1 : p == -1)
+                order[n++] = t;
+        }
+    return n;
+}
+
 static int build_static(struct world *w)
 {
     size_t words = ((size_t)w->ntitles + 63) / 64;
@@ -291,11 +323,17 @@ static int build_static(struct world *w)
         if (w->sites[s].noca > maxn)
             maxn = w->sites[s].noca;
     uint32_t *order = malloc((maxn ? maxn : 1) * sizeof *order);
-    if (!order)
+    int *titles = malloc((size_t)(w->ntitles ? w->ntitles : 1) * sizeof *titles);
+    if (!order || !titles) {
+        free(order);
+        free(titles);
         return -1;
+    }
+    int ntitles = static_order(w, titles);
     for (int s = 0; s < w->nsites; s++) {
         double cap = w->sc->sites[s].oca_storage_bytes;
-        for (int t = 0; t < w->ntitles; t++) {
+        for (int i = 0; i < ntitles; i++) {
+            int t = titles[i];
             double size = w->titles[t].size_bytes;
             steering_rank(w, s, (uint32_t)t, order);
             for (uint32_t i = 0; i < w->sites[s].noca; i++) {
@@ -313,6 +351,7 @@ static int build_static(struct world *w)
         }
     }
     free(order);
+    free(titles);
     return 0;
 }
 

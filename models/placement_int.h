@@ -76,6 +76,12 @@ struct placement {
     double cache_bytes_requested, cache_bytes_hit;
 };
 
+/* Scheduled releases known in advance (a premiere of models/live.c not
+ * yet released at t): 1 when title is such a premiere pre-positioned for
+ * region (its audience there; region -1: any), 0 when it is held back
+ * (not pre-positioned, or no audience in the region), -1 when none. */
+int placement_premiere(const struct world *w, uint32_t title, int region, simtime t);
+
 /* forecast.c: brings region r's forecast and ranking to the local day
  * `day` (no-op when current). 0 or -1 (OOM). */
 int forecast_update(struct world *w, int region, int64_t day);
