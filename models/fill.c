@@ -25,6 +25,7 @@
 
 #include <math.h>
 
+#include "models/control_plane.h"
 #include "models/network.h"
 #include "models/steering.h"
 
@@ -72,13 +73,23 @@ simtime fill_next_window(const struct world *w, int site, simtime after)
 }
 
 /* The path of a transfer of file to oca: sets res0/res1. */
+/* A source is skipped when the control plane's last report shows it (or
+ * the link to it) down: fill sources come from the same health view as
+ * steering, so a fault seen late may still stall a transfer (it resumes
+ * when the resource returns: models/fault.c). */
+static int reported_up(const struct world *w, uint32_t res0, uint32_t res1)
+{
+    const uint8_t *view = w->cp->view;
+    return !(view[res0] & VIEW_DOWN) && (res1 == NONE || !(view[res1] & VIEW_DOWN));
+}
+
 static void choose_source(const struct world *w, uint32_t oca, uint32_t file, uint32_t *res0,
                           uint32_t *res1)
 {
     int site = (int)w->ocas[oca].site;
     const struct site *st = &w->sites[site];
     uint32_t peer = placement_site_holder(w, site, file, oca - st->first_oca);
-    if (peer != NONE) {
+    if (peer != NONE && reported_up(w, w->ocas[st->first_oca + peer].resource, NONE)) {
         *res0 = w->ocas[st->first_oca + peer].resource;
         *res1 = NONE;
         return;
@@ -89,9 +100,10 @@ static void choose_source(const struct world *w, uint32_t oca, uint32_t file, ui
         for (int k = 0; k < ci->npeering; k++) {
             int ix = ci->peering[k].ix_site;
             uint32_t j = placement_site_holder(w, ix, file, NONE);
-            if (j != NONE) {
+            uint32_t link = w->peering_link[w->peering_first[cs->isp] + (uint32_t)k];
+            if (j != NONE && reported_up(w, w->ocas[w->sites[ix].first_oca + j].resource, link)) {
                 *res0 = w->ocas[w->sites[ix].first_oca + j].resource;
-                *res1 = w->peering_link[w->peering_first[cs->isp] + (uint32_t)k];
+                *res1 = link;
                 return;
             }
         }
