@@ -4,6 +4,7 @@
 #include "sim/run.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "models/world.h"
 #include "sim/engine.h"
@@ -41,6 +42,8 @@ int run_scenario(const struct scenario *sc, const char *db_path, int show_progre
     if (!w)
         goto fail_engine;
     progress_init(&prog, show_progress, sc->duration, sc->start_unix);
+    struct timespec cpu0, cpu1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
     if (engine_run(&e, progress_update, &prog) != 0) {
         if (!w->write_failed)
             error_set(err, "the run stopped: out of memory");
@@ -56,6 +59,8 @@ int run_scenario(const struct scenario *sc, const char *db_path, int show_progre
     out->fingerprint = e.fingerprint;
     out->segments = w->m.segments;
     out->wall_s = progress_elapsed(&prog);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1);
+    out->cpu_s = (double)(cpu1.tv_sec - cpu0.tv_sec) + (cpu1.tv_nsec - cpu0.tv_nsec) / 1e9;
     progress_done(&prog, e.events);
     if (db) {
         struct run_end end = { e.events, e.fingerprint, out->wall_s };

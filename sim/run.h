@@ -13,6 +13,7 @@ struct run_result {
     uint64_t fingerprint;           /* of the popped events */
     uint64_t segments;              /* segment downloads completed */
     double wall_s;
+    double cpu_s;                   /* process CPU time over the same span (benchmarks on a shared machine) */
     double bytes_per_session;       /* at the end of the run */
     uint64_t peak_live_sessions;
 };
