@@ -59,12 +59,15 @@ int main(void)
     const char *dur = env_or("LASTMILE_BENCH_GLOBAL_DURATION", "1m");
     const char *titles = env_or("LASTMILE_BENCH_GLOBAL_TITLES", "5000");
     char path[1024], set_sample[64], set_dur[64], set_titles[64];
+    /* no database, so the period only sets how often the metrics flush; it
+     * must not exceed the duration */
+    const char *set_period = "metrics.period=\"1m\"";
     snprintf(path, sizeof path, "%s/scenarios/global.json", root);
     snprintf(set_sample, sizeof set_sample, "sample=%s", sample);
     snprintf(set_dur, sizeof set_dur, "duration=\"%s\"", dur);
     snprintf(set_titles, sizeof set_titles, "catalog.titles=%s", titles);
-    const char *sets[] = { set_sample, set_dur, set_titles };
-    int nsets = strcmp(titles, "0") == 0 ? 2 : 3;
+    const char *sets[] = { set_sample, set_dur, set_period, set_titles };
+    int nsets = strcmp(titles, "0") == 0 ? 3 : 4;
     struct scenario sc;
     struct error err = {0};
     if (scenario_load(path, sets, nsets, &sc, &err) != 0) {
