@@ -289,7 +289,7 @@ void control_plane_on_health(void *ctx, const struct event *ev)
     cp->reports++;
     for (uint32_t r = 0; r < w->net.nres; r++) {
         const struct resource *res = &w->net.res[r];
-        double u = cp->reported_bps[r] > 0 ? res->committed_bps / cp->reported_bps[r] : 0;
+        double u = cp->reported_bps[r] > 0 ? (res->committed_bps + res->live_bps) / cp->reported_bps[r] : 0;
         uint8_t v = 0;
         if (cp->down[r])
             v |= VIEW_DOWN;

@@ -14,11 +14,12 @@
  * request it would answer after its timeout is never answered, and the
  * client learns that only when its own timeout expires. A failed try is
  * retried after the retry policy's wait (models/retry.h) until max_tries.
- * Join time is request to first frame: the control-plane wait plus the
- * download of the startup media at the lowest rung at the joiner's access
- * throughput (plus, for a live stream, the origin fetch when the joiner's
- * OCA has no viewers yet). That first-frame term is an estimate, not the
- * flow model: the approximation of scenarios/README.md.
+ * Join time is request to first frame, from the model: the control-plane
+ * wait (tries, retries and the queue) plus, for a live stream, the manifest,
+ * the origin fetch when the joiner's OCA has not the lowest rung, and the
+ * startup segments at the lowest rung at the path's rate (models/
+ * live_stream.c); for a premiere, the player session's own startup (the
+ * flow model's), counted when the session closes.
  *
  * Premiere: an admitted joiner opens an ordinary player session of the
  * premiere title (without a second control-plane call), so its bytes, tiers
@@ -28,26 +29,11 @@
  * placement holds it before release, so its sessions go to origin.
  *
  * Live streams: encoded on the scenario's fixed AVC ladder (a live
- * encoder has no per-title analysis to run). An aggregate model per
- * segment, not per viewer. Viewers
- * stay from their join to the event's end at the rung their access allows
- * (abr_safety x access, capped by load shedding). Every segment time each
- * OCA with viewers requests the new segment once per rung; the viewers'
- * requests are spread uniformly over one segment time (players poll at
- * their own phase). The first request misses and fetches from origin; the
- * fetch takes max(bytes / fetch_rate, bytes of all this segment's fetches /
- * origin egress). With collapsing the other requests wait on that fetch;
- * without, every request arriving while it is in flight is a miss of its
- * own: (n - 1) x min(1, fetch / segment) expected extra fetches, solved
- * with the fetch time by fixed-point iteration. Viewers play `latency`
- * behind the edge: a segment later than that stalls everyone served and
- * the lag grows by the stall (no catch-up); an origin that needs more than
- * a segment time to send one segment's fetches stalls everyone by the
- * excess at every segment. An OCA whose egress (live plus
- * its VOD flows) is over capacity delivers a segment in segment x
- * utilization, and its viewers stall for the excess. The origin fetches do
- * not take capacity from the VOD flows of the flow model. */
+ * encoder has no per-title analysis to run); the viewers are players held
+ * in groups, their segments, origin fetches and deliveries load the flow
+ * model's resources: models/live_stream.c. */
 #include "models/live.h"
+#include "models/live_stream.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -193,16 +179,8 @@ void live_on_arrival(void *ctx, const struct event *ev)
 static double target_util(const struct world *w, const struct live_joiner *j)
 {
     const struct live_event *e = &w->live->ev[j->event];
-    if (e->c->kind == LIVE_STREAM) {
-        if (j->oca >= w->nocas)
-            return 0;
-        const struct resource *r = &w->net.res[j->oca];
-        double live_bps = 0;
-        const double *cnt = &e->count[(size_t)j->oca * (size_t)w->sc->encoding.nrungs];
-        for (int k = 0; k < w->sc->encoding.nrungs; k++)
-            live_bps += cnt[k] * w->sc->encoding.rung_bps[k];
-        return r->capacity_bps > 0 ? (live_bps + r->committed_bps) / r->capacity_bps : 0;
-    }
+    if (e->c->kind == LIVE_STREAM)
+        return live_place_util(w, j->oca);
     struct steer_list l;
     control_plane_rank(w, j->isp, (uint32_t)e->c->title, 1, &l);
     return l.n > 0 ? w->cp->util[l.e[0].res0] : 0;
@@ -238,13 +216,41 @@ static int push_join_time(struct live *L, double s)
     return 0;
 }
 
-static int rung_for(const struct world *w, double access_bps)
+/* Premiere sessions get ids in increasing order: appended, searched. */
+static int push_pending(struct live *L, int64_t session, double wait_s)
 {
-    int r = 0;
-    for (int k = 1; k < w->sc->encoding.nrungs; k++)
-        if (w->sc->encoding.rung_bps[k] <= access_bps * w->sc->player.abr_safety)
-            r = k;
-    return r;
+    if (L->npend == L->cappend) {
+        size_t cap = L->cappend ? L->cappend * 2 : 4096;
+        struct live_pending *p = realloc(L->pend, cap * sizeof *p);
+        if (!p)
+            return -1;
+        L->pend = p;
+        L->cappend = cap;
+    }
+    L->pend[L->npend++] = (struct live_pending){ session, (float)wait_s };
+    return 0;
+}
+
+void live_session_closed(struct world *w, uint32_t id)
+{
+    struct live *L = w->live;
+    int64_t sid = w->session_ids[id];
+    size_t lo = 0, hi = L->npend;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (L->pend[mid].session < sid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == L->npend || L->pend[lo].session != sid)
+        return;
+    const struct session *s = &w->sessions[id];
+    L->pre_rebuffer_us += (double)s->rebuffer;
+    L->pre_played_us += (double)(s->fetched - s->buffer);
+    if (s->startup_at >= 0 &&
+        push_join_time(L, L->pend[lo].wait_s + simtime_to_s(s->startup_at - s->start)) != 0)
+        w->write_failed = 1;
 }
 
 /* Joiner id is in: it reaches its first frame, and (premiere) plays. */
@@ -255,23 +261,13 @@ static int admit(struct world *w, uint32_t id)
     struct live_event *e = &L->ev[j->event];
     const struct scenario *sc = w->sc;
     simtime now = w->engine->now;
-    double first_frame = sc->encoding.rung_bps[0] * simtime_to_s(sc->player.startup) /
-                         j->access_bps;
-    int nr = sc->encoding.nrungs;
+    double wait_s = simtime_to_s(now - j->first);
     e->viewers++;
     if (e->c->kind == LIVE_STREAM) {
-        double *cnt = &e->count[(size_t)j->oca * (size_t)nr];
-        double here = 0;
-        for (int k = 0; k < nr; k++)
-            here += cnt[k];
-        if (here == 0 || j->oca >= w->nocas)
-            first_frame += e->last_fetch_us / 1e6;
-        int r = rung_for(w, j->access_bps);
-        int cap = shed_policy(e->c->shed.policy)->rung_cap(&e->c->shed, target_util(w, j), nr);
-        cnt[r < cap ? r : cap] += 1;
+        double first_frame = live_stream_join(w, e, j->isp, j->oca, j->access_bps);
+        if (first_frame < 0 || push_join_time(L, wait_s + first_frame) != 0)
+            return -1;
     }
-    if (push_join_time(L, simtime_to_s(now - j->first) + first_frame) != 0)
-        return -1;
     TS(e, now, admitted, 1);
     if (e->c->kind == LIVE_PREMIERE) {
         /* Watch time from a counter-based draw keyed by the joiner, so it
@@ -284,6 +280,8 @@ static int admit(struct world *w, uint32_t id)
         struct session_draw d = { .title = (uint32_t)e->c->title,
                                   .watch = (simtime)(watch < dur ? watch : dur),
                                   .access_bps = j->access_bps, .admitted = 1 };
+        if (push_pending(L, w->next_session_id, wait_s) != 0)
+            return -1;
         return player_open(w, j->isp, &d);
     }
     return 0;
@@ -341,128 +339,29 @@ void live_on_admit(void *ctx, const struct event *ev)
         w->engine->failed = 1;
 }
 
-/* One segment of live stream k produced now: origin fetches, stalls. */
+/* One segment of live stream k produced now: models/live_stream.c. */
 void live_on_segment(void *ctx, const struct event *ev)
 {
     struct world *w = ctx;
-    struct live *L = w->live;
-    struct live_event *e = &L->ev[ev->entity];
+    struct live_event *e = &w->live->ev[ev->entity];
     const struct cfg_live *c = e->c;
-    const struct scenario *sc = w->sc;
     simtime now = ev->time;
     if (now + c->segment < c->at + c->length)
         engine_at(w->engine, now + c->segment, EV_LIVE_SEGMENT, ev->entity, 0);
-    int nr = sc->encoding.nrungs;
-    double seg_s = simtime_to_s(c->segment);
-    double origin_bps = w->net.res[w->origin_res].capacity_bps;
-    const struct shed_policy *shed = shed_policy(c->shed.policy);
-    /* Requests per (OCA, rung) after the rung cap, in place in a scratch
-     * row per OCA; the fixed point needs them twice. */
-    double total_viewers = 0, served_bytes_collapsed = 0;
-    uint32_t nplaces = w->nocas + 1;
-    double stall_weighted = 0;
-    double *req = malloc((size_t)nplaces * (size_t)nr * sizeof *req);
-    if (!req) {
+    if (live_stream_segment(w, e, now) != 0) {
         w->engine->failed = 1;
         return;
     }
-    for (uint32_t o = 0; o < nplaces; o++) {
-        double *cnt = &e->count[(size_t)o * (size_t)nr], *out = &req[(size_t)o * (size_t)nr];
-        double live_bps = 0, n = 0;
-        for (int k = 0; k < nr; k++) {
-            live_bps += cnt[k] * sc->encoding.rung_bps[k];
-            n += cnt[k];
-            out[k] = 0;
-        }
-        if (n == 0)
-            continue;
-        total_viewers += n;
-        double util = 0;
-        if (o < w->nocas && w->net.res[o].capacity_bps > 0)
-            util = (live_bps + w->net.res[o].committed_bps) / w->net.res[o].capacity_bps;
-        int cap = shed->rung_cap(&c->shed, util, nr);
-        double served_bps = 0;
-        for (int k = 0; k < nr; k++)
-            out[k < cap ? k : cap] += cnt[k];
-        for (int k = 0; k < nr; k++)
-            served_bps += out[k] * sc->encoding.rung_bps[k];
-        if (o < w->nocas && w->net.res[o].capacity_bps > 0) {
-            double u = (served_bps + w->net.res[o].committed_bps) / w->net.res[o].capacity_bps;
-            if (u > 1)      /* the OCA cannot deliver a segment per segment time */
-                stall_weighted += n * seg_s * (u - 1);
-        }
-        for (int k = 0; k < nr; k++)
-            if (out[k] > 0)
-                served_bytes_collapsed += sc->encoding.rung_bps[k] / 8 * seg_s;
-    }
-    if (total_viewers == 0) {
-        free(req);
-        return;
-    }
-    /* Fixed point between the fetch time and the number of fetches. */
-    double fetch_s = 0, total_bytes = served_bytes_collapsed, fetches = 0;
-    for (int it = 0; it < 8; it++) {
-        double origin_s = origin_bps > 0 ? total_bytes * 8 / origin_bps : INFINITY;
-        double bytes = 0;
-        fetches = 0;
-        fetch_s = 0;
-        for (uint32_t o = 0; o < nplaces; o++)
-            for (int k = 0; k < nr; k++) {
-                double n = req[(size_t)o * (size_t)nr + (size_t)k];
-                if (n <= 0)
-                    continue;
-                double b = sc->encoding.rung_bps[k] / 8 * seg_s;
-                double f = fmax(b * 8 / c->fetch_bps, origin_s);
-                if (f > fetch_s)
-                    fetch_s = f;
-                double per;
-                if (o == w->nocas)
-                    per = n;                            /* no cache: every viewer fetches */
-                else if (c->collapsing)
-                    per = 1;
-                else
-                    per = 1 + (n - 1) * fmin(1, f / seg_s);
-                fetches += per;
-                bytes += per * b;
-                if (it == 7 && o < w->nocas && per > e->max_fetches_per_file)
-                    e->max_fetches_per_file = per;
-            }
-        total_bytes = bytes;
-    }
-    free(req);
-    e->fetches_total += fetches;
-    e->segments_files += 1;
-    e->last_fetch_us = fetch_s * 1e6;
-    double rate = fmin(origin_bps, total_bytes * 8 / fmax(seg_s, fetch_s));
-    L->origin_bytes += total_bytes;
-    if (rate > L->origin_peak_bps)
-        L->origin_peak_bps = rate;
     struct live_second *s = second_at(e, now);
     if (s)
-        s->origin_bps = rate;
-    /* Stalls: a segment later than the viewers' lag behind the edge
-     * (everyone, once: the lag grows by it); an origin that cannot send a
-     * segment's fetches in a segment time (everyone, every segment: the
-     * throughput deficit); overloaded OCAs (their viewers). */
-    double stall_us = 0;
-    if (fetch_s * 1e6 > e->lag_us) {
-        stall_us = fetch_s * 1e6 - e->lag_us;
-        e->lag_us = fetch_s * 1e6;
-    }
-    double origin_s = origin_bps > 0 ? total_bytes * 8 / origin_bps : INFINITY;
-    if (origin_s > seg_s)
-        stall_us += (origin_s - seg_s) * 1e6;
-    L->rebuffer_us += total_viewers * stall_us + stall_weighted * 1e6;
-    L->watched_us += total_viewers * (double)c->segment;
+        s->origin_bps = e->s.res_bps[w->origin_res];
 }
 
 void live_on_end(void *ctx, const struct event *ev)
 {
     struct world *w = ctx;
     struct live_event *e = &w->live->ev[ev->entity];
-    if (e->count)
-        memset(e->count, 0, (size_t)(w->nocas + 1) * (size_t)w->sc->encoding.nrungs *
-                                sizeof *e->count);
+    live_stream_end(w, e);
     e->viewers = 0;
 }
 
@@ -491,11 +390,8 @@ int live_init(struct world *w)
         if (!e->arrivals || !e->retries || !e->burst_n || !e->rest_rate || !e->tier_cdf)
             return -1;
         if (c->kind == LIVE_STREAM) {
-            e->count = calloc((size_t)(w->nocas + 1) * (size_t)sc->encoding.nrungs,
-                              sizeof *e->count);
-            if (!e->count)
+            if (live_stream_init(w, e) != 0)
                 return -1;
-            e->lag_us = (double)c->latency;
             engine_at(w->engine, c->at + c->segment, EV_LIVE_SEGMENT, (uint32_t)k, 0);
             engine_at(w->engine, c->at + c->length, EV_LIVE_END, (uint32_t)k, 0);
         }
@@ -547,11 +443,12 @@ void live_destroy(struct world *w)
         free(e->burst_n);
         free(e->rest_rate);
         free(e->tier_cdf);
-        free(e->count);
+        live_stream_free(w, e);
     }
     free(L->ev);
     free(L->j);
     free(L->join_s);
+    free(L->pend);
     free(L);
     w->live = NULL;
 }
@@ -589,6 +486,15 @@ double live_storm_ratio(const struct world *w)
     return w->live ? storm_ratio(w->live) : NAN;
 }
 
+/* Stalled over watched plus stalled, of the events' own viewers: live
+ * streams' groups and premiere sessions (whole sessions). */
+static double live_rebuffer_ratio(const struct live *L)
+{
+    double re = L->rebuffer_us + L->pre_rebuffer_us;
+    double all = re + L->watched_us + L->pre_played_us;
+    return all > 0 ? re / all : NAN;
+}
+
 int live_write(struct world *w)
 {
     struct live *L = w->live;
@@ -614,8 +520,7 @@ int live_write(struct world *w)
         { "live.origin_peak_gbps", L->origin_peak_bps / 1e9 },
         { "live.origin_bytes", L->origin_bytes },
         { "live.origin_fetches_per_file_max", fetch_per_file },
-        { "live.rebuffer_ratio", L->watched_us + L->rebuffer_us > 0
-              ? L->rebuffer_us / (L->watched_us + L->rebuffer_us) : NAN },
+        { "live.rebuffer_ratio", live_rebuffer_ratio(L) },
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         if (results_summary(w->results, m[i].name, m[i].value, w->err) != 0)

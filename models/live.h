@@ -5,6 +5,7 @@
 #ifndef LASTMILE_LIVE_H
 #define LASTMILE_LIVE_H
 
+#include "models/live_stream.h"
 #include "models/world.h"
 
 /* Seconds of the per-second time series around an event's start. */
@@ -32,13 +33,12 @@ struct live_event {
     double *rest_rate;              /* per ISP: later joins per microsecond */
     double *tier_cdf;               /* per ISP: LIVE_TIERS cumulative shares */
     double viewers;                 /* joined now */
-    /* Live streams: viewers per (OCA or origin-direct, rung). */
-    double *count;                  /* (nocas + 1) x nrungs */
-    double lag_us;                  /* behind the edge now (latency target + stalls) */
-    double last_fetch_us;           /* the last segment's origin fetch */
+    /* Live streams: the viewers as players (models/live_stream.h). */
+    struct live_stream s;
     double max_fetches_per_file;    /* most origin fetches of one (segment, rung, OCA) */
     double max_fetch_ratio;         /* most fetches of a segment over the OCAs requesting it */
     double fetches_total, segments_files;
+    double origin_fetches_now;      /* the last segment's */
     struct live_second ts[LIVE_TS_LEN];
 };
 
@@ -59,6 +59,11 @@ struct live {
     uint32_t nj, capj;
     float *join_s;                  /* request to first frame of every join */
     size_t njoin, capjoin;
+    /* Premiere joins waiting for their first frame: the session's database
+     * id and the control-plane wait before it opened, in id order. */
+    struct live_pending { int64_t session; float wait_s; } *pend;
+    size_t npend, cappend;
+    double pre_rebuffer_us, pre_played_us;  /* premiere sessions, closed */
     uint64_t offered, admitted_cp, admitted_prefetch, refused, timed_out, failed, retries;
     uint64_t refused_tier[LIVE_TIERS];
     double queue_peak;
@@ -76,6 +81,9 @@ void live_on_try(void *ctx, const struct event *ev);
 void live_on_admit(void *ctx, const struct event *ev);
 void live_on_segment(void *ctx, const struct event *ev);
 void live_on_end(void *ctx, const struct event *ev);
+/* A session closes (models/metrics.c): a premiere join's first frame and
+ * its rebuffering are counted. */
+void live_session_closed(struct world *w, uint32_t id);
 /* Summary metrics live.* and the live_ts rows. 0 or -1. */
 int live_write(struct world *w);
 /* Offered requests over first tries in the seconds the control plane

@@ -63,6 +63,8 @@ void metrics_session_closed(struct world *w, uint32_t id, const char *outcome)
     w->regions[r].active--;
 
     failover_session_closing(w, id);
+    if (w->live)
+        live_session_closed(w, id);
     struct metrics *m = &w->m;
     int completed = strcmp(outcome, "completed") == 0;
     if (completed)

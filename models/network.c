@@ -129,6 +129,16 @@ static void commit(struct network *n, const struct flow *f, double bps)
             n->res[f->res[k]].committed_bps += bps;
 }
 
+/* What VOD flows (and fills) share of a resource: its capacity less the
+ * live streams' load, never less than LIVE_VOD_FLOOR of it (live is served
+ * first; models/live_stream.c). */
+#define LIVE_VOD_FLOOR 0.01
+static inline double vod_capacity(const struct resource *r)
+{
+    double c = r->capacity_bps - r->live_bps;
+    return c > LIVE_VOD_FLOOR * r->capacity_bps ? c : LIVE_VOD_FLOOR * r->capacity_bps;
+}
+
 static simtime next_tick_after(const struct world *w, simtime now)
 {
     simtime p = w->sc->network.share_period;
@@ -164,8 +174,9 @@ int network_start(struct world *w, uint32_t s, double bytes)
         if (f->res[k] != NONE) {
             struct resource *r = &n->res[f->res[k]];
             r->flows++;
-            double allowed = r->capacity_bps - r->committed_bps;
-            double split = r->capacity_bps / r->flows;
+            double vod_bps = vod_capacity(r);
+            double allowed = vod_bps - r->committed_bps;
+            double split = vod_bps / r->flows;
             if (allowed < split)
                 allowed = split;
             if (r->level_bps < allowed)
@@ -208,8 +219,9 @@ uint32_t network_start_fill(struct world *w, uint32_t oca, uint32_t res0, uint32
         if (f->res[k] != NONE) {
             struct resource *r = &n->res[f->res[k]];
             r->flows++;
-            double allowed = r->capacity_bps - r->committed_bps;
-            double split = r->capacity_bps / r->flows;
+            double vod_bps = vod_capacity(r);
+            double allowed = vod_bps - r->committed_bps;
+            double split = vod_bps / r->flows;
             if (allowed < split)
                 allowed = split;
             if (r->level_bps < allowed)
@@ -318,7 +330,7 @@ void network_tick(void *ctx, const struct event *ev)
     }
     n->last_tick = now;
     for (uint32_t r = 0; r < n->nres; r++)
-        n->capacity[r] = n->res[r].capacity_bps;
+        n->capacity[r] = vod_capacity(&n->res[r]);
     fairshare_solve(n->nres, n->capacity, m, fres, cap, rate, n->level, tmp, iscratch);
     for (uint32_t r = 0; r < n->nres; r++)
         n->res[r].level_bps = n->level[r];

@@ -85,6 +85,7 @@ struct resource {
     double capacity_bps;
     double level_bps;               /* water level at the last recompute; INFINITY when uncongested */
     double committed_bps;           /* sum of the rates of its active flows */
+    double live_bps;                /* live streams' load (models/live_stream.c): VOD flows share the rest */
     double bytes_period;            /* served this metrics period */
     double bytes_total;
     uint32_t flows;                 /* active flows now */
