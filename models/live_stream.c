@@ -148,7 +148,7 @@ static double path_rate(const struct live_stream *s, const uint32_t res[2])
     double r = s->eff_bps[res[0]];
     if (res[1] != NONE && s->eff_bps[res[1]] < r)
         r = s->eff_bps[res[1]];
-    return r;
+    return r > 1 ? r : 1;           /* a failed resource (capacity 0): endless, not infinite */
 }
 
 static double path_backlog(const struct live_stream *s, const uint32_t res[2])
