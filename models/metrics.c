@@ -20,6 +20,7 @@
 #include "models/network.h"
 #include "models/placement.h"
 #include "models/placement_int.h"
+#include "models/player.h"
 #include "sim/results.h"
 
 #define WRITE(call) do { if (!w->write_failed && (call) != 0) w->write_failed = 1; } while (0)
@@ -79,6 +80,8 @@ void metrics_session_closed(struct world *w, uint32_t id, const char *outcome)
     }
     m->rebuffer_us += (double)s->rebuffer;
     m->played_us += (double)(s->fetched - s->buffer);
+    w->regions[r].closed_stall_us += (double)s->rebuffer;
+    w->regions[r].closed_played_us += (double)(s->fetched - s->buffer);
     m->switches += s->switches;
     m->bitrate_media += s->bitrate_media;
     m->fetched_us += (double)s->fetched;
@@ -123,6 +126,28 @@ static double target_mean(const struct world *w, int r, simtime a, simtime b)
     return sum / (double)(b - a);
 }
 
+/* Each region's stalled and played time up to now, summed over its closed
+ * and its open sessions (in pool order: a fixed summation order). Open
+ * sessions' clocks are read as a drain to now would leave them, so a
+ * period's difference is exactly the stall and playback inside it. */
+static void region_clocks(struct world *w, simtime now, double *stall_us, double *played_us)
+{
+    for (int r = 0; r < w->nregions; r++) {
+        stall_us[r] = w->regions[r].closed_stall_us;
+        played_us[r] = w->regions[r].closed_played_us;
+    }
+    for (uint32_t i = 0; i < w->session_cap; i++) {
+        const struct session *s = &w->sessions[i];
+        if (s->phase == PH_FREE)
+            continue;
+        simtime played, stalled;
+        player_clocks_at(s, now, &played, &stalled);
+        int r = w->isps[s->isp].region;
+        stall_us[r] += (double)stalled;
+        played_us[r] += (double)played;
+    }
+}
+
 /* Rows for the period [m->period_start, now). */
 static void flush_period(struct world *w, simtime now)
 {
@@ -132,17 +157,29 @@ static void flush_period(struct world *w, simtime now)
         return;
     double len_s = simtime_to_s(now - a), t_s = simtime_to_s(a);
     double concurrent_all = 0;
+    double *stall_us = calloc(2 * (size_t)w->nregions + 1, sizeof *stall_us);
+    if (!stall_us) {
+        w->write_failed = 1;
+        return;
+    }
+    double *played_us = stall_us + w->nregions;
+    region_clocks(w, now, stall_us, played_us);
     for (int r = 0; r < w->nregions; r++) {
         region_touch(w, r, now);
         struct region *g = &w->regions[r];
         double conc = g->active_integral / (double)(now - a);
         concurrent_all += conc;
-        struct region_ts_row row = { t_s, r, conc, target_mean(w, r, a, now), g->arrivals };
+        struct region_ts_row row = { t_s, r, conc, target_mean(w, r, a, now), g->arrivals,
+                                     (stall_us[r] - g->period_stall_us) / 1e6,
+                                     (played_us[r] - g->period_played_us) / 1e6 };
+        g->period_stall_us = stall_us[r];
+        g->period_played_us = played_us[r];
         if (w->results)
             WRITE(results_region_ts(w->results, &row, w->err));
         g->active_integral = 0;
         g->arrivals = 0;
     }
+    free(stall_us);
     if (concurrent_all > m->peak_concurrent)
         m->peak_concurrent = concurrent_all;
     double served = 0, peering = 0, transit = 0;

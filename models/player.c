@@ -145,6 +145,14 @@ static inline __attribute__((always_inline)) void arrived(const struct player_cf
 /* The exported steps (for models/play.c); the world's handlers below use
  * the inline versions above, which keeps the hot path free of calls. */
 void player_drain(struct session *s, simtime now) { drain(s, now); }
+/* drain()'s arithmetic on a copy, for the metrics period's clocks. */
+void player_clocks_at(const struct session *s, simtime now, simtime *played, simtime *stalled)
+{
+    struct session c = *s;
+    drain(&c, now);
+    *played = c.fetched - c.buffer;
+    *stalled = c.rebuffer;
+}
 simtime player_segment_media(const struct player_cfg *c, const struct session *s)
 {
     return seg_media(c, s);

@@ -32,6 +32,9 @@ void player_prefetch_download(void *ctx, const struct event *ev);
  * trace, so both run the same player and rule code. */
 /* Plays the buffer out from t_eval to now, counting stalls. */
 void player_drain(struct session *s, simtime now);
+/* The session's played media and stalled time at now, without touching
+ * it: what player_drain would leave in fetched - buffer and rebuffer. */
+void player_clocks_at(const struct session *s, simtime now, simtime *played, simtime *stalled);
 /* Media of the next segment (the last one may be short). */
 simtime player_segment_media(const struct player_cfg *c, const struct session *s);
 /* How long to wait before the next request for the buffer to have room

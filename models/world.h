@@ -58,6 +58,10 @@ struct region {
     double active_integral;         /* session-microseconds this period */
     uint32_t active;                /* sessions alive now */
     int64_t arrivals;               /* this period */
+    /* Stall and playback clocks for region_ts (schema 6): of the sessions
+     * closed so far, and the region's total at the last period's end. */
+    double closed_stall_us, closed_played_us;
+    double period_stall_us, period_played_us;
 };
 
 struct isp {

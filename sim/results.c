@@ -124,7 +124,8 @@ static const struct table tables[T_COUNT] = {
         {"utilization", "REAL"} } },
     [T_REGION_TS] = { "region_ts", "t_s, region", {
         {"t_s", "REAL"}, {"region", "INTEGER"}, {"concurrent", "REAL"},
-        {"target", "REAL"}, {"arrivals", "INTEGER"} } },
+        {"target", "REAL"}, {"arrivals", "INTEGER"}, {"stall_s", "REAL"},
+        {"played_s", "REAL"} } },
     [T_TIER_TS] = { "tier_ts", "t_s, tier", {
         {"t_s", "REAL"}, {"tier", "TEXT"}, {"bytes", "REAL"}, {"gbps", "REAL"} } },
     [T_SUMMARY] = { "summary", "metric", {
@@ -322,7 +323,8 @@ static int check_marker(sqlite3 *db, const char *path, struct error *err)
     if (version < RESULTS_SCHEMA_VERSION) {
         /* No migration yet: version 2 rekeyed rungs and added session
          * columns, version 3 session columns and fault tables, version 4
-         * oca_ts columns and the churn table, which old rows cannot fill. */
+         * oca_ts columns and the churn table, version 6 region_ts clocks,
+         * which old rows cannot fill. */
         fail_file(err, path, "written by an older lastmile (schema version %" PRId64
                   "; this build writes %d and does not migrate); use a new file",
                   version, RESULTS_SCHEMA_VERSION);
@@ -750,6 +752,8 @@ int results_region_ts(struct results *r, const struct region_ts_row *x, struct e
     rc |= bind_real(s, 4, x->concurrent);
     rc |= bind_real(s, 5, x->target);
     rc |= bind_int(s, 6, x->arrivals);
+    rc |= bind_real(s, 7, x->stall_s);
+    rc |= bind_real(s, 8, x->played_s);
     return write_row(r, s, rc, "region_ts", err);
 }
 

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "sim/error.h"
 
-#define RESULTS_SCHEMA_VERSION 5
+#define RESULTS_SCHEMA_VERSION 6
 
 struct results;
 
@@ -97,7 +97,11 @@ struct oca_ts_row { double t_s; int oca; double bytes; double egress_bps; double
 /* One OCA's placement churn over one local fill day (models/fill.c). */
 struct churn_row { int day; int oca; int64_t added; int64_t evicted; double fill_bytes; };
 struct link_ts_row { double t_s; int link; double bytes; double bps; double utilization; };
-struct region_ts_row { double t_s; int region; double concurrent; double target; int64_t arrivals; };
+/* stall_s, played_s: the region's sessions' stalled and played time in
+ * the period (schema 6): stall_s / (stall_s + played_s) is its rebuffer
+ * ratio over time, summing to qoe.rebuffer_ratio's parts over the run. */
+struct region_ts_row { double t_s; int region; double concurrent; double target; int64_t arrivals;
+                       double stall_s, played_s; };
 struct tier_ts_row { double t_s; const char *tier; double bytes; double gbps; };
 struct live_ts_row {
     double t_s; const char *event; int64_t arrivals, offered, admitted, refused, timed_out, failed;
