@@ -17,6 +17,7 @@
 #include "sim/cmd_compare.h"
 #include "sim/cmd_merge.h"
 #include "sim/cmd_sweep.h"
+#include "sim/cmd_plot.h"
 #include "sim/error.h"
 #include "sim/report.h"
 #include "sim/run.h"
@@ -59,6 +60,7 @@ static const char VALIDATE_USAGE[] =
 
 static const char REPORT_USAGE[] =
     "usage: lastmile report DB [--run ID|ID,ID,...|all] [--format text|json|csv]\n"
+    "       lastmile report DB [--run ID] --format html [--out DIR]\n"
     "\n"
     "Prints a run's summary metrics (default: the latest run in DB); in text,\n"
     "then the impact of each fault of the scenario (table faults).\n"
@@ -67,7 +69,12 @@ static const char REPORT_USAGE[] =
     "side by side: one column per run, one row per metric in one unit, and in the\n"
     "header the scenario values that differ between the runs (e.g. player.abr of\n"
     "runs made with --set player.abr=NAME). json: an object per run with those\n"
-    "parameters; csv: a metric column, then one column per run.\n";
+    "parameters; csv: a metric column, then one column per run.\n"
+    "\n"
+    "html writes DIR/index.html (default DIR report/): the run's summary, fault\n"
+    "impact and every figure of 'lastmile plot' (drawn by gnuplot into DIR) on one\n"
+    "static page; exit 1 when gnuplot is missing or fails. The json and csv shapes\n"
+    "are stable: analysis/SCHEMA.md, \"Report formats\".\n";
 
 static const char HELP_USAGE[] =
     "usage: lastmile help [COMMAND]\n";
@@ -209,6 +216,8 @@ static int cmd_report(int argc, char **argv)
     int64_t run = 0, runs[64];
     int nruns = -1;                 /* -1: one run; 0: all; else a list */
     enum report_format fmt = REPORT_TEXT;
+    int html = 0;
+    const char *out_dir = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--run") == 0 && i + 1 < argc) {
             const char *list = argv[++i];
@@ -240,8 +249,12 @@ static int cmd_report(int argc, char **argv)
                 fmt = REPORT_JSON;
             else if (strcmp(f, "csv") == 0)
                 fmt = REPORT_CSV;
+            else if (strcmp(f, "html") == 0)
+                html = 1;
             else
-                return usage_error("report", "--format expects text, json or csv, found '%s'", f);
+                return usage_error("report", "--format expects text, json, csv or html, found '%s'", f);
+        } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+            out_dir = argv[++i];
         } else if (argv[i][0] == '-') {
             return usage_error("report", "unknown option or missing value: '%s'", argv[i]);
         } else if (!db) {
@@ -252,6 +265,22 @@ static int cmd_report(int argc, char **argv)
     }
     if (!db)
         return usage_error("report", "%s", "expected a DB file");
+    if (out_dir && !html)
+        return usage_error("report", "%s", "--out goes with --format html (text, json and csv print"
+                           " to standard output)");
+    if (html && nruns >= 0)
+        return usage_error("report", "%s", "--format html shows one run: give --run ID");
+    if (html) {
+        struct error herr = {0};
+        int hrc = report_html(db, run, out_dir ? out_dir : "report", &herr);
+        if (hrc != 0) {
+            fputs("lastmile report: ", stderr);
+            error_print(&herr, stderr);
+            return hrc == -2 ? 1 : 2;
+        }
+        printf("%s/index.html\n", out_dir ? out_dir : "report");
+        return 0;
+    }
     struct error err = {0};
     if ((nruns >= 0 ? report_print_runs(db, runs, nruns, fmt, stdout, &err)
                     : report_print(db, run, fmt, stdout, &err)) != 0) {
@@ -284,6 +313,7 @@ static const struct command commands[] = {
     { "sweep", cmd_sweep, "run a grid of --set values x seeds in parallel into one database", SWEEP_USAGE },
     { "merge", cmd_merge, "copy the runs of several databases into one, refusing duplicates", MERGE_USAGE },
     { "compare", cmd_compare, "base vs candidate runs: differences, CIs, exit 1 on a regression", COMPARE_USAGE },
+    { "plot", cmd_plot, "draw a run's figures as PNG files (gnuplot)", PLOT_USAGE },
     { "help", cmd_help, "help on a command", HELP_USAGE },
 };
 

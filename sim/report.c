@@ -55,9 +55,11 @@ static void fmt_sig(char *buf, size_t n, double v)
 
 /* The text form of one metric: the number in buf, the unit in *unit. The
  * unit comes from the name: bytes.*, storage.* and *_bytes in GB or TB (10^9, 10^12),
- * offload.* and *ratio as a percentage, *_s seconds, *_kbps, *_mbps,
- * *_gbps, *_bps as rates, *_per_hour per hour; anything else is a count,
- * shown as a whole number when it is one. */
+ * offload.*, *ratio, *_fraction, *_utilization and
+ * encoding.bits_saved_vs_fixed (fractions) as a percentage, *_s seconds,
+ * *_kbps, *_mbps, *_gbps, *_bps as rates, *_per_hour per hour, *_usd in
+ * USD, *vmaf* on the VMAF-like scale; anything else is a count, shown as a
+ * whole number when it is one. */
 static void fmt_metric(const struct metric *m, char *buf, size_t n, const char **unit)
 {
     const char *name = m->name;
@@ -80,7 +82,8 @@ static void fmt_metric(const struct metric *m, char *buf, size_t n, const char *
             v /= 1e9;
             *unit = "GB";
         }
-    } else if (starts_with(name, "offload.") || ends_with(name, "ratio") || ends_with(name, "_fraction")) {
+    } else if (starts_with(name, "offload.") || ends_with(name, "ratio") || ends_with(name, "_fraction") ||
+               ends_with(name, "_utilization") || strcmp(name, "encoding.bits_saved_vs_fixed") == 0) {
         v *= 100;
         *unit = "%";
     } else if (ends_with(name, "_s")) {
@@ -95,6 +98,10 @@ static void fmt_metric(const struct metric *m, char *buf, size_t n, const char *
         *unit = "bps";
     } else if (ends_with(name, "_per_hour")) {
         *unit = "/h";
+    } else if (ends_with(name, "_usd")) {
+        *unit = "USD";
+    } else if (strstr(name, "vmaf")) {
+        *unit = "VMAF";
     } else if (v == floor(v) && fabs(v) < 1e15) {
         snprintf(buf, n, "%.0f", v);
         return;

@@ -18,4 +18,10 @@ int report_print(const char *db_path, int64_t run_id, enum report_format fmt,
 int report_print_runs(const char *db_path, const int64_t *run_ids, int nruns,
                       enum report_format fmt, FILE *out, struct error *err);
 
+/* The HTML report (sim/report_html.c): dir/index.html with the run's
+ * summary and every figure of `lastmile plot`, drawn into dir. Returns 0;
+ * -1 with err filled on bad input (no such file or run, a write error);
+ * -2 when gnuplot is missing or fails. */
+int report_html(const char *db_path, int64_t run_id, const char *dir, struct error *err);
+
 #endif
