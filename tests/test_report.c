@@ -281,3 +281,33 @@ Test(report, read_only_file_can_be_reported)
     free(text);
     unlink(path);
 }
+
+/* Units the text report reads off the names of issues 3 and 6's metrics:
+ * USD, utilization and the encoding saving as percentages, VMAF. */
+Test(report, text_units_for_money_utilization_and_quality)
+{
+    char path[256];
+    th_tmpname(path, sizeof path, ".db");
+    struct error err = {0};
+    struct results *r = results_open(path, &err);
+    cr_assert(r, "%s", err.msg);
+    struct run_info info = { "units", "{}", 1, "test", 1, 0, 60 };
+    int64_t id;
+    cr_assert_eq(results_begin_run(r, &info, &id, &err), 0, "%s", err.msg);
+    cr_assert_eq(results_summary(r, "cost.transit_usd", 1234.5, &err), 0);
+    cr_assert_eq(results_summary(r, "peak.peering_utilization", 0.25, &err), 0);
+    cr_assert_eq(results_summary(r, "encoding.bits_saved_vs_fixed", 0.221, &err), 0);
+    cr_assert_eq(results_summary(r, "qoe.vmaf_mean", 93.25, &err), 0);
+    struct run_end end = { 1, 1, 1 };
+    uint64_t d;
+    cr_assert_eq(results_end_run(r, &end, &d, &err), 0, "%s", err.msg);
+    results_close(r);
+    char *text;
+    cr_assert_eq(report(path, 1, REPORT_TEXT, &text, &err), 0, "%s", err.msg);
+    cr_assert(strstr(text, "cost.transit_usd               1234 USD\n"), "%s", text);
+    cr_assert(strstr(text, "encoding.bits_saved_vs_fixed  22.10 %\n"), "%s", text);
+    cr_assert(strstr(text, "peak.peering_utilization      25.00 %\n"), "%s", text);
+    cr_assert(strstr(text, "qoe.vmaf_mean                 93.25 VMAF\n"), "%s", text);
+    free(text);
+    unlink(path);
+}
