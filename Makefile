@@ -96,13 +96,16 @@ bench: deps
 	$(MAKE) all $(BENCHBIN)
 	@set -e; for b in $(BENCHBIN); do LASTMILE_ROOT=$(CURDIR) LASTMILE_BIN=$(CURDIR)/$(BUILD)/lastmile $$b; done
 
-# Installs what the build needs, only when it is missing.
+# Installs what the build and tests need, only when it is missing. gnuplot-nox
+# has the pngcairo terminal `lastmile plot` uses; chromium is only for the
+# test that loads the HTML report (tests/test_report_html.c).
 deps:
-	@if ! pkg-config --exists $(PKGS) criterion 2>/dev/null || ! command -v gnuplot >/dev/null || ! command -v sqlite3 >/dev/null; then \
+	@if ! pkg-config --exists $(PKGS) criterion 2>/dev/null || ! command -v gnuplot >/dev/null || ! command -v sqlite3 >/dev/null \
+	    || ! command -v chromium >/dev/null; then \
 	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
-	  echo "installing Debian packages (libgsl-dev libsqlite3-dev libcjson-dev libcriterion-dev gnuplot-nox sqlite3 pkg-config)"; \
+	  echo "installing Debian packages (libgsl-dev libsqlite3-dev libcjson-dev libcriterion-dev gnuplot-nox sqlite3 chromium pkg-config)"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    build-essential pkg-config libgsl-dev libsqlite3-dev libcjson-dev libcriterion-dev gnuplot-nox sqlite3 >/dev/null; \
+	    build-essential pkg-config libgsl-dev libsqlite3-dev libcjson-dev libcriterion-dev gnuplot-nox sqlite3 chromium >/dev/null; \
 	fi
 
 clean:
