@@ -103,7 +103,7 @@ static uint64_t write_run(struct results *r, const struct variant *v, int64_t *r
             OK(results_link_ts(r, &row, &err));
         }
         for (int g = 0; g < 2; g++) {
-            struct region_ts_row row = { 60.0 * t, g, 1200.5, 1250, 37 };
+            struct region_ts_row row = { 60.0 * t, g, 1200.5, 1250, 37, 1.5, 70000 };
             OK(results_region_ts(r, &row, &err));
         }
         static const char *tiers[] = { "embedded", "ix", "origin" };
