@@ -24,6 +24,7 @@ set cblabel "utilization (mean egress / capacity)"
 # Scaled to the busiest cell, so light load still shows; the colour bar
 # gives the scale (1 is full capacity).
 set cbrange [0:*]
+set autoscale cbfix
 set palette defined (0 "white", 0.5 "orange", 0.8 "red", 1 "black")
 set xrange [T_min:T_max + dx]
 set yrange [O_min - 0.5:O_max + 0.5]
