@@ -33,10 +33,14 @@ OBJ     := $(SRC:%.c=$(BUILD)/%.o)
 LIBOBJ  := $(filter-out $(BUILD)/sim/main.o,$(OBJ))
 TESTS   := $(sort $(wildcard tests/test_*.c))
 TESTBIN := $(TESTS:tests/%.c=$(BUILD)/tests/%)
+# Fuzz harnesses: tests/fuzz/fuzz_NAME.c each. `make test` replays
+# tests/fuzz/regress/NAME/ through each (build/tests/fuzz_replay_NAME).
+FUZZERS := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+TESTBIN += $(FUZZERS:%=$(BUILD)/tests/fuzz_replay_%)
 BENCHES := $(sort $(wildcard tests/bench/bench_*.c))
 BENCHBIN:= $(BENCHES:tests/bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all run test test-sanitize test-mpi bench deps clean
+.PHONY: all run test test-sanitize test-mpi bench deps clean fuzz fuzz-build fuzz-deps valgrind
 
 all: $(BUILD)/lastmile
 
@@ -57,6 +61,14 @@ $(BUILD)/lastmile: $(OBJ) $(MPI_STAMP)
 $(BUILD)/tests/%: tests/%.c $(LIBOBJ) tests/helpers.h tests/world_run.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LM_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcriterion
+
+$(BUILD)/tests/fuzz_replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(LIBOBJ) tests/helpers.h
+	@mkdir -p $(dir $@)
+	$(CC) $(LM_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -DFUZZ_NAME='"$*"' -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(LIBOBJ) $(LDLIBS) -lcriterion
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LM_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBOBJ) $(LDLIBS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
@@ -96,6 +108,31 @@ bench: deps
 	$(MAKE) all $(BENCHBIN)
 	@set -e; for b in $(BENCHBIN); do LASTMILE_ROOT=$(CURDIR) LASTMILE_BIN=$(CURDIR)/$(BUILD)/lastmile $$b; done
 
+# libFuzzer with ASan and UBSan: each harness runs FUZZ_RUNS inputs or FUZZ_TIME s (one
+# after another, niced), from its seeds (the FUZZ_SEEDS line of its source),
+# its regression corpus and the corpus kept in build-fuzz/corpus/NAME.
+# Crashing inputs land in build-fuzz/crashes/NAME/: fix the bug, then copy
+# the input into tests/fuzz/regress/NAME/. `make fuzz FUZZERS=trace` runs one.
+FUZZ_TIME ?= 300
+FUZZ_RUNS ?= 10000000
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+fuzz-build: fuzz-deps
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" $(FUZZERS:%=build-fuzz/fuzz/fuzz_%)
+
+fuzz: fuzz-build
+	@set -e; for f in $(FUZZERS); do \
+	  seeds=build-fuzz/seeds/$$f; rm -rf $$seeds; mkdir -p $$seeds build-fuzz/corpus/$$f build-fuzz/crashes/$$f; \
+	  for s in $$(sed -n 's|^// FUZZ_SEEDS: ||p' tests/fuzz/fuzz_$$f.c); do if [ -f "$$s" ]; then cp "$$s" $$seeds/; fi; done; \
+	  echo "== fuzz_$$f for $(FUZZ_TIME) s"; \
+	  nice -n 10 build-fuzz/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -runs=$(FUZZ_RUNS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=build-fuzz/crashes/$$f/ \
+	    build-fuzz/corpus/$$f $$seeds tests/fuzz/regress/$$f; \
+	done
+
+fuzz-deps:
+	@command -v clang >/dev/null || { SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq clang libclang-rt-dev >/dev/null; }
+
 # Installs what the build and tests need, only when it is missing. gnuplot-nox
 # has the pngcairo terminal `lastmile plot` uses; chromium is only for the
 # test that loads the HTML report (tests/test_report_html.c).
@@ -109,4 +146,4 @@ deps:
 	fi
 
 clean:
-	rm -rf build build-san build-mpi
+	rm -rf build build-san build-mpi build-fuzz

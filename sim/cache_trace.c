@@ -231,17 +231,12 @@ static int push_object(struct cache_trace *t, uint32_t *cap, uint64_t id, uint64
     return 0;
 }
 
-int cache_trace_read(const char *file, struct cache_trace *t, struct error *err)
+/* Reads requests from f until its end; 0, or -1 with err->line and msg. */
+static int read_requests(FILE *f, struct cache_trace *t, struct error *err)
 {
-    memset(t, 0, sizeof *t);
-    int piped;
-    FILE *f = open_text(file, &piped, err);
-    if (!f)
-        return -1;
     struct idmap map;
     if (idmap_init(&map, 1 << 12) != 0) {
         idmap_free(&map);
-        close_text(f, piped);
         error_set(err, "out of memory");
         return -1;
     }
@@ -308,10 +303,32 @@ int cache_trace_read(const char *file, struct cache_trace *t, struct error *err)
     rc = 0;
 out:
     idmap_free(&map);
+    return rc;
+}
+
+int cache_trace_read(const char *file, struct cache_trace *t, struct error *err)
+{
+    memset(t, 0, sizeof *t);
+    int piped;
+    FILE *f = open_text(file, &piped, err);
+    if (!f)
+        return -1;
+    int rc = read_requests(f, t, err);
     if (close_text(f, piped) != 0 && rc == 0 && piped) {
         error_set(err, "gzip could not decompress it");
         rc = -1;
     }
+    if (rc != 0)
+        cache_trace_free(t);
+    return rc;
+}
+
+int cache_trace_read_stream(FILE *f, const char *name, struct cache_trace *t,
+                            struct error *err)
+{
+    memset(t, 0, sizeof *t);
+    snprintf(err->file, sizeof err->file, "%s", name);
+    int rc = read_requests(f, t, err);
     if (rc != 0)
         cache_trace_free(t);
     return rc;

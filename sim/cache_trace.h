@@ -5,6 +5,7 @@
 #define LASTMILE_CACHE_TRACE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "models/cache.h"
 #include "sim/error.h"
@@ -25,6 +26,10 @@ struct cache_trace {
  * name ends in .gz is read through gzip -dc). An object's size is the one
  * of its first request. Returns 0, or -1 with err naming the file and line. */
 int cache_trace_read(const char *file, struct cache_trace *t, struct error *err);
+/* The same from an open stream (no gzip); name is used in messages. For
+ * the fuzzer, which reads from memory through fmemopen. */
+int cache_trace_read_stream(FILE *f, const char *name, struct cache_trace *t,
+                            struct error *err);
 /* requests independent draws over objects ranked 1..objects with
  * probability proportional to rank^-alpha, every size 1, from (seed, the
  * RNG_CACHE_TRACE stream). 0 or -1 (out of memory). */

@@ -26,11 +26,11 @@
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
+#include "sim/input_limit.h"
 #include "sim/json_util.h"
 #include "sim/scenario_int.h"
 #include "sim/units.h"
 
-#define SCENARIO_FILE_MAX ((size_t)64 << 20)
 #define DURATION_MAX (30 * 86400 * SIM_US_PER_S)
 #define SEED_MAX 9007199254740992.0         /* 2^53: integers above it are rounded by cJSON */
 /* Shares are decimals like 0.1 that do not add up exactly in binary. */
@@ -644,11 +644,22 @@ int scenario_load_text(const char *name, const char *text, const char *const *se
     return rc;
 }
 
-/* Reads the whole file, refusing more than SCENARIO_FILE_MAX bytes. Reads
+int scenario_parse_text(const char *name, const char *text, size_t len,
+                        const char *const *sets, int nsets, struct scenario *out,
+                        struct error *err)
+{
+    set_file(err, name);
+    return load_buffer(text, len, sets, nsets, out, err);
+}
+
+/* Reads the whole file, refusing more than input_limit() bytes. Reads
  * to the end rather than trusting st_size, so pipes ("<(...)") work too;
  * the buffer grows only when a one-byte probe shows there is more. */
 static int read_file(const char *file, char **text, size_t *len, struct error *err)
 {
+    size_t limit;
+    if (input_limit(&limit, err) != 0)
+        return -1;
     int fd = open(file, O_RDONLY);
     if (fd < 0) {
         error_set(err, "cannot open: %s", strerror(errno));
@@ -665,9 +676,8 @@ static int read_file(const char *file, char **text, size_t *len, struct error *e
         close(fd);
         return -1;
     }
-    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > SCENARIO_FILE_MAX) {
-        error_set(err, "the file is %lld bytes; scenarios over 64 MiB are refused",
-                  (long long)st.st_size);
+    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > limit) {
+        input_limit_refuse(err, (size_t)st.st_size, limit, "scenarios");
         close(fd);
         return -1;
     }
@@ -689,8 +699,9 @@ static int read_file(const char *file, char **text, size_t *len, struct error *e
             n += (size_t)got;
             continue;
         }
-        if (n + 1 > SCENARIO_FILE_MAX) {
-            problem = "the file is over 64 MiB; scenarios that large are refused";
+        if (n + 1 > limit) {
+            input_limit_refuse(err, 0, limit, "scenarios");
+            problem = err->msg;
             break;
         }
         char *b = realloc(buf, cap * 2);
@@ -703,9 +714,14 @@ static int read_file(const char *file, char **text, size_t *len, struct error *e
         buf[n++] = probe;
     }
     close(fd);
+    if (!problem && n > limit) {
+        input_limit_refuse(err, n, limit, "scenarios");
+        problem = err->msg;
+    }
     if (problem) {
-        error_set(err, "%s%s", strncmp(problem, "the file", 8) && strcmp(problem, "out of memory")
-                  ? "cannot read: " : "", problem);
+        if (problem != err->msg)
+            error_set(err, "%s%s", strcmp(problem, "out of memory") ? "cannot read: " : "",
+                      problem);
         free(buf);
         return -1;
     }

@@ -23,6 +23,12 @@ int scenario_load(const char *file, const char *const *sets, int nsets,
 /* The same from text in memory; name is used in messages as the file. */
 int scenario_load_text(const char *name, const char *text, const char *const *sets,
                        int nsets, struct scenario *out, struct error *err);
+/* Everything scenario_load_text does but reading trace folders (which
+ * touches the file system), from text[0..len) with text[len] == '\0' (a
+ * NUL inside is an error). For the fuzzer. */
+int scenario_parse_text(const char *name, const char *text, size_t len,
+                        const char *const *sets, int nsets, struct scenario *out,
+                        struct error *err);
 void scenario_free(struct scenario *s);
 
 #endif

@@ -4,14 +4,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cjson/cJSON.h>
 
+#include "sim/input_limit.h"
 #include "sim/json_util.h"
-
-#define TRACE_FILE_MAX (256u << 20)
 
 static void set_file(struct error *err, const char *file)
 {
@@ -19,11 +20,27 @@ static void set_file(struct error *err, const char *file)
     snprintf(err->file, sizeof err->file, "%s", file);
 }
 
+/* Reads the whole file, refusing more than input_limit() bytes and
+ * directories (fopen opens one; its read fails with a less clear EISDIR). */
 static char *slurp(const char *file, size_t *len, struct error *err)
 {
+    size_t limit;
+    if (input_limit(&limit, err) != 0)
+        return NULL;
     FILE *f = fopen(file, "rb");
     if (!f) {
         error_set(err, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        error_set(err, "is a directory, not a trace file");
+        fclose(f);
+        return NULL;
+    }
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > limit) {
+        input_limit_refuse(err, (size_t)st.st_size, limit, "traces");
+        fclose(f);
         return NULL;
     }
     size_t cap = 65536, n = 0;
@@ -31,18 +48,18 @@ static char *slurp(const char *file, size_t *len, struct error *err)
     while (buf) {
         size_t got = fread(buf + n, 1, cap - 1 - n, f);
         n += got;
+        if (n > limit) {
+            input_limit_refuse(err, 0, limit, "traces");
+            free(buf);
+            buf = NULL;
+            break;
+        }
         if (n + 1 < cap) {
             if (ferror(f)) {
                 error_set(err, "cannot read: %s", strerror(errno));
                 free(buf);
                 buf = NULL;
             }
-            break;
-        }
-        if (cap >= TRACE_FILE_MAX) {
-            error_set(err, "the file is over 256 MiB; traces that large are refused");
-            free(buf);
-            buf = NULL;
             break;
         }
         char *b = realloc(buf, cap * 2);
@@ -300,6 +317,23 @@ out:
     return rc;
 }
 
+/* text[len] is '\0'; err->file is set. */
+static int load_buffer(char *text, size_t len, struct trace *out, struct error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (memchr(text, '\0', len)) {
+        error_set(err, "a NUL byte in the file: a trace is text");
+        return -1;
+    }
+    const char *p = text;
+    while (isspace((unsigned char)*p))
+        p++;
+    int rc = *p == '[' ? load_json(text, len, out, err) : load_text(text, out, err);
+    if (rc != 0)
+        trace_free(out);
+    return rc;
+}
+
 int trace_load(const char *file, struct trace *out, struct error *err)
 {
     set_file(err, file);
@@ -308,14 +342,16 @@ int trace_load(const char *file, struct trace *out, struct error *err)
     char *text = slurp(file, &len, err);
     if (!text)
         return -1;
-    const char *p = text;
-    while (isspace((unsigned char)*p))
-        p++;
-    int rc = *p == '[' ? load_json(text, len, out, err) : load_text(text, out, err);
+    int rc = load_buffer(text, len, out, err);
     free(text);
-    if (rc != 0)
-        trace_free(out);
     return rc;
+}
+
+int trace_load_text(const char *name, char *text, size_t len, struct trace *out,
+                    struct error *err)
+{
+    set_file(err, name);
+    return load_buffer(text, len, out, err);
 }
 
 int manifest_load(const char *file, struct manifest *out, struct error *err)

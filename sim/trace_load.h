@@ -23,6 +23,10 @@ struct manifest {
 };
 
 int trace_load(const char *file, struct trace *out, struct error *err);
+/* The same from text[0..len) in memory (text[len] must be '\0'; the text
+ * is modified); name is used in messages as the file. For the fuzzer. */
+int trace_load_text(const char *name, char *text, size_t len, struct trace *out,
+                    struct error *err);
 int manifest_load(const char *file, struct manifest *out, struct error *err);
 void manifest_free(struct manifest *m);
 
