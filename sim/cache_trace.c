@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "sim/rng.h"
 
@@ -98,6 +99,12 @@ static FILE *open_text(const char *file, int *piped, struct error *err)
     FILE *f = fopen(file, "r");
     if (!f) {
         error_set(err, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        error_set(err, "is a directory, not a CSV file");
         return NULL;
     }
     *piped = 0;
@@ -357,6 +364,10 @@ int cache_trace_read_sizes(const char *file, struct cache_trace *t, struct error
     while (fgets(line, sizeof line, f)) {
         lineno++;
         err->line = lineno;
+        if (!strchr(line, '\n') && !feof(f)) {
+            error_set(err, "line longer than %zu characters", sizeof line - 2);
+            goto out;
+        }
         trim_eol(line);
         if (!line[0] || line[0] == '#')
             continue;
@@ -395,6 +406,10 @@ int cache_trace_read_sizes(const char *file, struct cache_trace *t, struct error
         }
     }
     err->line = 0;
+    if (ferror(f)) {
+        error_set(err, "read error");
+        goto out;
+    }
     rc = 0;
     goto out;
 oom:

@@ -395,7 +395,7 @@ Test(scenario, files_that_are_not_scenarios)
     cr_assert_eq(ftruncate(fd, (off_t)65 << 20), 0);
     close(fd);
     cr_assert_eq(scenario_load(name, NULL, 0, &s, &err), -1);
-    cr_assert(strstr(err.msg, "over 64 MiB are refused"), "%s", err.msg);
+    cr_assert(strstr(err.msg, "over the limit of 64MiB"), "%s", err.msg);
     unlink(name);
 
     /* A NUL byte: not text. */
