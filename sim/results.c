@@ -183,12 +183,37 @@ static void fail_file(struct error *err, const char *path, const char *fmt, ...)
 
 /* ---- small SQL helpers ------------------------------------------------------ */
 
+/* SQLite's message for the last failure on db, with the cause said plainly
+ * when it is the file system's: a read-only file, a full disk or a file
+ * size limit (SQLite reports the last two as "disk I/O error"). Returns a
+ * static buffer (one thread writes). */
+static const char *db_error(sqlite3 *db)
+{
+    static char buf[384];
+    int code = sqlite3_errcode(db) & 0xff, sys = sqlite3_system_errno(db);
+    const char *msg = sqlite3_errmsg(db);
+    if (code == SQLITE_READONLY)
+        snprintf(buf, sizeof buf, "the database file is read-only (%s)", msg);
+    else if (code == SQLITE_FULL || sys == ENOSPC || sys == EFBIG || sys == EDQUOT)
+        snprintf(buf, sizeof buf, "no room to write: the disk is full or a file size limit was"
+                 " reached (%s%s%s)", msg, sys ? ": " : "", sys ? strerror(sys) : "");
+    else if (sqlite3_extended_errcode(db) == SQLITE_IOERR_WRITE)
+        /* By the time a failed COMMIT returns, the rollback has reset the
+         * system errno, so the cause can only be named as the usual one. */
+        snprintf(buf, sizeof buf, "could not write to the file (%s%s%s): the disk is full or a"
+                 " file size limit was reached, most likely", msg, sys ? ": " : "",
+                 sys ? strerror(sys) : "");
+    else if ((code == SQLITE_IOERR || code == SQLITE_CANTOPEN) && sys)
+        snprintf(buf, sizeof buf, "%s (%s)", msg, strerror(sys));
+    else
+        snprintf(buf, sizeof buf, "%s", msg);
+    return buf;
+}
+
 static int exec(sqlite3 *db, const char *path, const char *sql, struct error *err)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        fail_file(err, path, "%s (while running: %.120s)", msg ? msg : sqlite3_errmsg(db), sql);
-        sqlite3_free(msg);
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        fail_file(err, path, "%s (while running: %.120s)", db_error(db), sql);
         return -1;
     }
     return 0;
@@ -292,7 +317,7 @@ static int check_marker(sqlite3 *db, const char *path, struct error *err)
         return -1;
     }
     if (rc != SQLITE_OK) {
-        fail_file(err, path, "cannot read the database: %s", sqlite3_errmsg(db));
+        fail_file(err, path, "cannot read the database: %s", db_error(db));
         return -1;
     }
     if (ntables == 0 && (app == 0 || app == RESULTS_APP_ID))
@@ -307,7 +332,7 @@ static int check_marker(sqlite3 *db, const char *path, struct error *err)
     if (rc != SQLITE_OK || !found) {
         fail_file(err, path, "carries lastmile's application_id but has no schema version "
                   "(%s); refusing a damaged results database",
-                  rc != SQLITE_OK ? sqlite3_errmsg(db) : "the schema_version table is empty");
+                  rc != SQLITE_OK ? db_error(db) : "the schema_version table is empty");
         return -1;
     }
     if (version > RESULTS_SCHEMA_VERSION) {
@@ -387,7 +412,7 @@ static int prepare_writers(struct results *r, struct error *err)
         if (sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &r->ins[t], NULL)
             != SQLITE_OK) {
             fail_file(err, r->path, "cannot prepare the writer of table %s: %s", tb->name,
-                      sqlite3_errmsg(r->db));
+                      db_error(r->db));
             return -1;
         }
     }
@@ -396,7 +421,7 @@ static int prepare_writers(struct results *r, struct error *err)
                            " duration_s) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1,
                            SQLITE_PREPARE_PERSISTENT, &r->ins_run, NULL) != SQLITE_OK) {
         fail_file(err, r->path, "cannot prepare the writer of table runs: %s",
-                  sqlite3_errmsg(r->db));
+                  db_error(r->db));
         return -1;
     }
     return 0;
@@ -433,7 +458,7 @@ struct results *results_open(const char *path, struct error *err)
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)
         != SQLITE_OK) {
         fail_file(err, path, "cannot open or create the database: %s",
-                  r->db ? sqlite3_errmsg(r->db) : "out of memory");
+                  r->db ? db_error(r->db) : "out of memory");
         goto fail;
     }
     /* Another writer (a parallel sweep) holds the file for a whole run. */
@@ -523,7 +548,7 @@ static int write_row(struct results *r, sqlite3_stmt *s, int bind_rc, const char
         sqlite3_reset(s);
         return 0;
     }
-    fail_file(err, r->path, "cannot write a row of table %s: %s", table, sqlite3_errmsg(r->db));
+    fail_file(err, r->path, "cannot write a row of table %s: %s", table, db_error(r->db));
     sqlite3_reset(s);
     if (sqlite3_get_autocommit(r->db))
         r->run_open = 0;        /* SQLite rolled the whole run back */
@@ -543,7 +568,7 @@ int results_begin_run(struct results *r, const struct run_info *info, int64_t *r
                       "60 s); give each process its own file and join them with "
                       "`lastmile merge`");
         else
-            fail_file(err, r->path, "cannot begin a run: %s", sqlite3_errmsg(r->db));
+            fail_file(err, r->path, "cannot begin a run: %s", db_error(r->db));
         return -1;
     }
     sqlite3_stmt *s = r->ins_run;
@@ -824,7 +849,7 @@ static int digest_rows(sqlite3 *db, const char *path, const char *sql, int64_t r
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-        fail_file(err, path, "cannot read the run back: %s", sqlite3_errmsg(db));
+        fail_file(err, path, "cannot read the run back: %s", db_error(db));
         return -1;
     }
     sqlite3_bind_int64(s, 1, run_id);
@@ -859,7 +884,7 @@ static int digest_rows(sqlite3 *db, const char *path, const char *sql, int64_t r
         }
     }
     if (rc != SQLITE_DONE) {
-        fail_file(err, path, "cannot read the run back: %s", sqlite3_errmsg(db));
+        fail_file(err, path, "cannot read the run back: %s", db_error(db));
         sqlite3_finalize(s);
         return -1;
     }
@@ -907,7 +932,7 @@ int results_end_run(struct results *r, const struct run_end *end, uint64_t *dige
     /* events and fingerprint enter the digest, so they go in first. */
     if (sqlite3_prepare_v2(r->db, "UPDATE runs SET events = ?2, fingerprint = ?3, wall_s = ?4"
                            " WHERE run_id = ?1", -1, &s, NULL) != SQLITE_OK) {
-        fail_file(err, r->path, "cannot end the run: %s", sqlite3_errmsg(r->db));
+        fail_file(err, r->path, "cannot end the run: %s", db_error(r->db));
         goto fail;
     }
     int rc = sqlite3_bind_int64(s, 1, r->run_id);
@@ -917,7 +942,7 @@ int results_end_run(struct results *r, const struct run_end *end, uint64_t *dige
     rc = rc == SQLITE_OK ? sqlite3_step(s) : rc;
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {
-        fail_file(err, r->path, "cannot end the run: %s", sqlite3_errmsg(r->db));
+        fail_file(err, r->path, "cannot end the run: %s", db_error(r->db));
         goto fail;
     }
     uint64_t d;
@@ -926,7 +951,7 @@ int results_end_run(struct results *r, const struct run_end *end, uint64_t *dige
     snprintf(dg, sizeof dg, "%016" PRIx64, d);
     if (sqlite3_prepare_v2(r->db, "UPDATE runs SET digest = ?2 WHERE run_id = ?1", -1, &s, NULL)
         != SQLITE_OK) {
-        fail_file(err, r->path, "cannot end the run: %s", sqlite3_errmsg(r->db));
+        fail_file(err, r->path, "cannot end the run: %s", db_error(r->db));
         goto fail;
     }
     rc = sqlite3_bind_int64(s, 1, r->run_id);
@@ -934,7 +959,7 @@ int results_end_run(struct results *r, const struct run_end *end, uint64_t *dige
     rc = rc == SQLITE_OK ? sqlite3_step(s) : rc;
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {
-        fail_file(err, r->path, "cannot end the run: %s", sqlite3_errmsg(r->db));
+        fail_file(err, r->path, "cannot end the run: %s", db_error(r->db));
         goto fail;
     }
     if (exec(r->db, r->path, "COMMIT", err) != 0)
@@ -977,7 +1002,7 @@ struct sqlite3 *results_open_read(const char *path, struct error *err)
         if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)
             != SQLITE_OK) {
             fail_file(err, path, "cannot open the database: %s",
-                      db ? sqlite3_errmsg(db) : "out of memory");
+                      db ? db_error(db) : "out of memory");
             sqlite3_close(db);
             return NULL;
         }
@@ -1056,7 +1081,7 @@ int results_find_run(struct sqlite3 *db, const char *path, int64_t *run_id,
     else
         snprintf(sql, sizeof sql, "SELECT run_id FROM runs WHERE run_id = %" PRId64, *run_id);
     if (query_int(db, sql, &v, &found) != SQLITE_OK) {
-        fail_file(err, path, "cannot read the runs table: %s", sqlite3_errmsg(db));
+        fail_file(err, path, "cannot read the runs table: %s", db_error(db));
         return -1;
     }
     if (found) {
