@@ -332,7 +332,9 @@ static void print_usage(FILE *out)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fputs("\n'lastmile help COMMAND' lists a command's options.\n"
-          "Exit status: 0 success, 1 the run failed, 2 bad usage or bad input.\n", out);
+          "Exit status: 0 success, 1 the run failed, 2 bad usage or bad input.\n"
+          "Scenario, trace and manifest files over LASTMILE_MAX_INPUT (environment;\n"
+          "a size such as 256MiB, default 64MiB) are refused.\n", out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         fputc('\n', out);
         fputs(commands[i].usage, out);

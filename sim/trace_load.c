@@ -14,6 +14,14 @@
 #include "sim/input_limit.h"
 #include "sim/json_util.h"
 
+/* Bounds that keep every later product finite and every run finite: 1
+ * Tbit/s, periods of at most a year, latencies of at most a minute, time
+ * stamps within 30 years. A real trace is far inside them. */
+#define TRACE_MBPS_MAX 1e6
+#define TRACE_PERIOD_MAX_S (365 * 86400.0)
+#define TRACE_LATENCY_MAX_S 60.0
+#define TRACE_TIME_MAX_S 1e9
+
 static void set_file(struct error *err, const char *file)
 {
     memset(err, 0, sizeof *err);
@@ -158,9 +166,21 @@ static int load_text(char *text, struct trace *t, struct error *err)
             error_set(err, "expected a bandwidth >= 0 Mbit/s, found %g", mbps);
             return -1;
         }
+        if (mbps > TRACE_MBPS_MAX || fabs(sec) > TRACE_TIME_MAX_S) {
+            err->line = lines;
+            error_set(err, "expected a time within +-%g s and a bandwidth <= %g Mbit/s, found"
+                      " %g %g", TRACE_TIME_MAX_S, TRACE_MBPS_MAX, sec, mbps);
+            return -1;
+        }
         if (rows > 0 && !(sec > prev)) {
             err->line = lines;
             error_set(err, "expected times that increase, found %g after %g", sec, prev);
+            return -1;
+        }
+        if (rows > 0 && sec - prev > TRACE_PERIOD_MAX_S) {
+            err->line = lines;
+            error_set(err, "expected periods of at most %g s (a year), found %g s from %g to %g",
+                      TRACE_PERIOD_MAX_S, sec - prev, prev, sec);
             return -1;
         }
         if (rows > 0) {
@@ -198,7 +218,7 @@ oom:
 }
 
 static int member(const cJSON *o, const char *key, int i, const char *array, double lo,
-                  int lo_open, double *out, struct error *err)
+                  int lo_open, double hi, double *out, struct error *err)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     char path[96], what[64];
@@ -215,6 +235,11 @@ static int member(const cJSON *o, const char *key, int i, const char *array, dou
     double x = v->valuedouble;
     if (lo_open ? !(x > lo) : !(x >= lo)) {
         error_at(err, path, "expected a number %s %g, found %s", lo_open ? ">" : ">=", lo,
+                 jsonu_number(x, what, sizeof what));
+        return -1;
+    }
+    if (!(x <= hi)) {
+        error_at(err, path, "expected a number <= %g, found %s", hi,
                  jsonu_number(x, what, sizeof what));
         return -1;
     }
@@ -300,9 +325,9 @@ static int load_json(const char *text, size_t len, struct trace *t, struct error
             goto out;
         }
         double ms, kbps, lat;
-        if (member(e, "duration_ms", i, "", 0, 1, &ms, err)
-            || member(e, "bandwidth_kbps", i, "", 0, 0, &kbps, err)
-            || member(e, "latency_ms", i, "", 0, 0, &lat, err))
+        if (member(e, "duration_ms", i, "", 0, 1, TRACE_PERIOD_MAX_S * 1e3, &ms, err)
+            || member(e, "bandwidth_kbps", i, "", 0, 0, TRACE_MBPS_MAX * 1e3, &kbps, err)
+            || member(e, "latency_ms", i, "", 0, 0, TRACE_LATENCY_MAX_S * 1e3, &lat, err))
             goto out;
         t->duration_s[i] = ms / 1e3;
         t->bps[i] = kbps * 1e3;

@@ -116,6 +116,12 @@ Test(bad_input, throughput_traces)
           "number out of range" },
         { ".txt", "0 1\n1 nan\n", ":2: expected a bandwidth" },
         { ".json", "{\"duration_ms\": 1}", ":1: expected \"SECONDS MBPS\"" },
+        /* Finite but absurd values once made `lastmile play` spin for ever
+         * (a latency of 1e300 ms) or overflow to infinity (1e308 Mbit/s). */
+        { ".json", "[{\"duration_ms\": 1000, \"bandwidth_kbps\": 1, \"latency_ms\": 1e300}]",
+          "$[0].latency_ms: expected a number <= 60000, found 1e+300" },
+        { ".txt", "0 1\n1 1e308\n", ":2: expected a time within +-1e+09 s and a bandwidth <= 1e+06" },
+        { ".txt", "0 1\n1e9 1\n", ":2: expected periods of at most 3.1536e+07 s" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         th_tmpname(name, sizeof name, cases[i][0]);
