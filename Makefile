@@ -124,7 +124,7 @@ fuzz: fuzz-build
 	  seeds=build-fuzz/seeds/$$f; rm -rf $$seeds; mkdir -p $$seeds build-fuzz/corpus/$$f build-fuzz/crashes/$$f; \
 	  for s in $$(sed -n 's|^// FUZZ_SEEDS: ||p' tests/fuzz/fuzz_$$f.c); do if [ -f "$$s" ]; then cp "$$s" $$seeds/; fi; done; \
 	  echo "== fuzz_$$f for $(FUZZ_TIME) s"; \
-	  nice -n 10 build-fuzz/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -runs=$(FUZZ_RUNS) -timeout=10 -rss_limit_mb=2048 \
+	  nice -n 10 build-fuzz/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -runs=$(FUZZ_RUNS) -timeout=30 -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix=build-fuzz/crashes/$$f/ \
 	    build-fuzz/corpus/$$f $$seeds tests/fuzz/regress/$$f; \
 	done

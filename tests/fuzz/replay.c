@@ -52,5 +52,5 @@ Test(fuzz_replay, every_regression_input_goes_through_cleanly, .timeout = 120)
         n++;
     }
     closedir(d);
-    cr_log_info("%s: %d regression inputs replayed", FUZZ_NAME, n);
+    fprintf(stderr, "fuzz_replay: %s: %d regression inputs replayed\n", FUZZ_NAME, n);
 }
