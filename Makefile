@@ -88,7 +88,7 @@ test: deps
 	@set -e; for t in $(TESTBIN); do echo "== $$t"; LASTMILE_ROOT=$(CURDIR) LASTMILE_BIN=$(CURDIR)/$(BUILD)/lastmile $$t --jobs 2; done
 
 test-sanitize: deps
-	$(MAKE) test BUILD=build-san CFLAGS="$(SAN_CFLAGS)"
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(MAKE) test BUILD=build-san CFLAGS="$(SAN_CFLAGS)"
 
 # The MPI sweep test: an MPI build in build-mpi, then tests/test_sweep.c
 # with LASTMILE_MPI_BIN set (without it, or without mpirun, the MPI test

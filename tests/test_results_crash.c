@@ -135,7 +135,7 @@ Test(results_crash, runs_killed_at_several_points_leave_earlier_runs_whole, .tim
      * while the scenario loads and the world is built, middle ones while
      * rows are written, late ones around the commit; past 1 the run may
      * have finished, which must leave it whole. */
-    const double at[] = { 0.01, 0.1, 0.3, 0.5, 0.7, 0.85, 0.95, 1.0, 1.05 };
+    const double at[] = { 0.01, 0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95, 1.05 };
     int killed = 0;
     int64_t committed = 1;
     for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
