@@ -95,7 +95,7 @@ static int has_suffix(const char *s, const char *suf)
 /* Opens file, through gzip -dc when it ends in .gz. *piped says which. */
 static FILE *open_text(const char *file, int *piped, struct error *err)
 {
-    snprintf(err->file, sizeof err->file, "%s", file);
+    error_file(err, file);
     FILE *f = fopen(file, "r");
     if (!f) {
         error_set(err, "cannot open: %s", strerror(errno));
@@ -334,7 +334,7 @@ int cache_trace_read_stream(FILE *f, const char *name, struct cache_trace *t,
                             struct error *err)
 {
     memset(t, 0, sizeof *t);
-    snprintf(err->file, sizeof err->file, "%s", name);
+    error_file(err, name);
     int rc = read_requests(f, t, err);
     if (rc != 0)
         cache_trace_free(t);

@@ -210,11 +210,11 @@ static int read_side(const char *arg, struct side *s, char *pathbuf, size_t path
         if (rc == 0 && s->nruns == 0) {
             char points[400];
             list_points(db, points, sizeof points);
-            snprintf(err->file, sizeof err->file, "%s", pathbuf);
+            error_file(err, pathbuf);
             error_set(err, "no run matches \"%s\"; %s", sel, points);
             rc = -1;
         } else if (rc != 0) {
-            snprintf(err->file, sizeof err->file, "%s", pathbuf);
+            error_file(err, pathbuf);
             error_set(err, "cannot read the runs matching \"%s\": %s", sel,
                       rc == -2 ? "expected KEY=VALUE pairs separated by commas"
                                : sqlite3_errmsg(db));
@@ -226,7 +226,7 @@ static int read_side(const char *arg, struct side *s, char *pathbuf, size_t path
             errno = 0;
             long long v = strtoll(p, &end, 10);
             if (errno || end == p || (*end && *end != ',') || v <= 0) {
-                snprintf(err->file, sizeof err->file, "%s", pathbuf);
+                error_file(err, pathbuf);
                 error_set(err, "after the colon, expected run ids (7 or 3,4,5) or a grid point"
                           " (KEY=VALUE[,KEY=VALUE]), found \"%s\"", sel);
                 rc = -1;
@@ -251,7 +251,7 @@ static int read_side(const char *arg, struct side *s, char *pathbuf, size_t path
             sqlite3_finalize(q);
         }
         if (s->nruns == 0) {
-            snprintf(err->file, sizeof err->file, "%s", pathbuf);
+            error_file(err, pathbuf);
             error_set(err, "holds no runs");
             rc = -1;
         }
@@ -330,7 +330,7 @@ static int read_metrics(const struct side *s, int is_cand, struct table *t, int 
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(db, "SELECT metric, value FROM summary WHERE run_id = ?1"
                            " ORDER BY metric", -1, &q, NULL) != SQLITE_OK) {
-        snprintf(err->file, sizeof err->file, "%s", s->path);
+        error_file(err, s->path);
         error_set(err, "cannot read the summary table: %s", sqlite3_errmsg(db));
         sqlite3_close(db);
         return -1;

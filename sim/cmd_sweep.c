@@ -170,7 +170,7 @@ static int collect(const char *dir, struct indexed **out, int *n, char ***paths,
     *paths = NULL;
     *npaths = 0;
     if (!d) {
-        snprintf(err->file, sizeof err->file, "%s", dir);
+        error_file(err, dir);
         error_set(err, "cannot read the sweep's folder: %s", strerror(errno));
         return -1;
     }
@@ -201,7 +201,7 @@ static int collect(const char *dir, struct indexed **out, int *n, char ***paths,
         if (!db || sqlite3_prepare_v2(db, "SELECT run_id, run_index FROM sweep_runs", -1, &s,
                                       NULL) != SQLITE_OK) {
             if (db) {
-                snprintf(err->file, sizeof err->file, "%s", path);
+                error_file(err, path);
                 error_set(err, "a run without its sweep tags: %s", sqlite3_errmsg(db));
             }
             sqlite3_close(db);

@@ -12,6 +12,18 @@ void error_set(struct error *e, const char *fmt, ...)
     va_end(ap);
 }
 
+void error_file(struct error *e, const char *file)
+{
+    size_t n = strlen(file ? file : "");
+    if (n < sizeof e->file) {
+        memcpy(e->file, file ? file : "", n + 1);
+    } else {
+        /* Keep the end of a long path: the file name is what a reader needs. */
+        memcpy(e->file, "...", 3);
+        memcpy(e->file + 3, file + n - (sizeof e->file - 4), sizeof e->file - 3);
+    }
+}
+
 void error_at(struct error *e, const char *path, const char *fmt, ...)
 {
     va_list ap;

@@ -18,6 +18,8 @@ struct error {
 /* Sets msg from a printf format; file and path are kept as they are. */
 void error_set(struct error *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Sets file (a path longer than the field keeps its end, after "..."). */
+void error_file(struct error *e, const char *file);
 /* Sets path then msg. */
 void error_at(struct error *e, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -21,7 +21,7 @@
 
 static int sql_fail(struct error *err, const char *path, sqlite3 *db, const char *what)
 {
-    snprintf(err->file, sizeof err->file, "%s", path);
+    error_file(err, path);
     err->path[0] = '\0';
     error_set(err, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
     return -1;
@@ -196,14 +196,14 @@ static int copy_run(struct copier *c, sqlite3 *src, const struct merge_source *m
     sqlite3_bind_int64(s, 1, m->run_id);
     if (sqlite3_step(s) != SQLITE_ROW) {
         sqlite3_finalize(s);
-        snprintf(err->file, sizeof err->file, "%s", m->path);
+        error_file(err, m->path);
         error_set(err, "no run %" PRId64, m->run_id);
         return -1;
     }
     const char *digest = (const char *)sqlite3_column_text(s, 10);
     if (!digest) {
         sqlite3_finalize(s);
-        snprintf(err->file, sizeof err->file, "%s", m->path);
+        error_file(err, m->path);
         error_set(err, "run %" PRId64 " has no digest (not a committed run)", m->run_id);
         return -1;
     }
@@ -215,7 +215,7 @@ static int copy_run(struct copier *c, sqlite3 *src, const struct merge_source *m
     }
     sqlite3_bind_text(dup, 1, digest, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(dup) == SQLITE_ROW) {
-        snprintf(err->file, sizeof err->file, "%s", m->path);
+        error_file(err, m->path);
         error_set(err, "run %" PRId64 " (scenario %s, seed %" PRId64 ", digest %s) is the same"
                   " run as run %" PRId64 " of the output %s: the same scenario, seed and binary"
                   " give the same digest, and merge keeps one copy of a run. Nothing was"
@@ -246,7 +246,7 @@ static int copy_run(struct copier *c, sqlite3 *src, const struct merge_source *m
         if (!src_has_table(src, c->tables[t])) {
             if (strncmp(c->tables[t], "sweep_", 6) == 0)
                 continue;           /* a run made outside a sweep */
-            snprintf(err->file, sizeof err->file, "%s", m->path);
+            error_file(err, m->path);
             error_set(err, "has no table %s, which %s has", c->tables[t], c->out_path);
             return -1;
         }

@@ -74,14 +74,14 @@ static int copy_file(const char *from, const char *to, struct error *err)
 {
     FILE *in = fopen(from, "rb");
     if (!in) {
-        snprintf(err->file, sizeof err->file, "%.255s", from);
+        error_file(err, from);
         error_set(err, "cannot read the plot script: %s", strerror(errno));
         return -1;
     }
     FILE *out = fopen(to, "wb");
     if (!out) {
         fclose(in);
-        snprintf(err->file, sizeof err->file, "%.255s", to);
+        error_file(err, to);
         error_set(err, "cannot write: %s", strerror(errno));
         return -1;
     }
@@ -92,7 +92,7 @@ static int copy_file(const char *from, const char *to, struct error *err)
     int bad = ferror(in);
     fclose(in);
     if (fclose(out) != 0 || bad) {
-        snprintf(err->file, sizeof err->file, "%.255s", to);
+        error_file(err, to);
         error_set(err, "cannot copy the plot script from %s", from);
         return -1;
     }
@@ -153,7 +153,7 @@ int plot_draw(const char *db_path, int64_t run_id, const char *dir, struct plot_
         int rc = run_gnuplot(dir, script);
         struct stat st;
         if (rc != 0 || stat(png, &st) != 0 || st.st_size == 0) {
-            snprintf(err->file, sizeof err->file, "%.255s", to);
+            error_file(err, to);
             if (rc == 0)
                 error_set(err, "gnuplot drew no %s.png", f->name);
             else

@@ -31,7 +31,7 @@ struct exporter {
 
 static int fail_sql(struct exporter *x, const char *what)
 {
-    snprintf(x->err->file, sizeof x->err->file, "%.255s", x->db_path);
+    error_file(x->err, x->db_path);
     error_set(x->err, "cannot read %s of run %" PRId64 ": %s", what, x->run_id,
               sqlite3_errmsg(x->db));
     return -1;
@@ -43,7 +43,7 @@ static FILE *open_data(struct exporter *x, const char *name, const char *comment
     snprintf(path, sizeof path, "%s/%s", x->dir, name);
     FILE *f = fopen(path, "w");
     if (!f) {
-        snprintf(x->err->file, sizeof x->err->file, "%.255s", path);
+        error_file(x->err, path);
         error_set(x->err, "cannot write: %s", strerror(errno));
         return NULL;
     }
@@ -356,7 +356,7 @@ static int make_dir(const char *dir, struct error *err)
         if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
             return 0;
     }
-    snprintf(err->file, sizeof err->file, "%.255s", dir);
+    error_file(err, dir);
     error_set(err, "cannot use it as the output directory: %s",
               errno == EEXIST ? "it is not a directory" : strerror(errno));
     return -1;

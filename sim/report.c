@@ -180,7 +180,7 @@ static int read_head(sqlite3 *db, const char *path, struct run_head *h, struct e
     sqlite3_finalize(s);
     return 0;
 fail:
-    snprintf(err->file, sizeof err->file, "%s", path);
+    error_file(err, path);
     error_set(err, "cannot read run %" PRId64 ": %s", h->run_id, sqlite3_errmsg(db));
     return -1;
 }
@@ -226,14 +226,14 @@ nomem:
     for (size_t i = 0; i < n; i++)
         free(v[i].name);
     free(v);
-    snprintf(err->file, sizeof err->file, "%s", path);
+    error_file(err, path);
     error_set(err, "out of memory reading the summary of run %" PRId64, run_id);
     return -1;
 fail:
     for (size_t i = 0; i < n; i++)
         free(v[i].name);
     free(v);
-    snprintf(err->file, sizeof err->file, "%s", path);
+    error_file(err, path);
     error_set(err, "cannot read the summary of run %" PRId64 ": %s", run_id,
               sqlite3_errmsg(db));
     return -1;
@@ -344,7 +344,7 @@ int report_print(const char *db_path, int64_t run_id, enum report_format fmt, FI
     /* One read transaction: header and metrics from the same snapshot. */
     int rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
     if (rc != 0) {
-        snprintf(err->file, sizeof err->file, "%s", db_path);
+        error_file(err, db_path);
         error_set(err, "cannot read the database: %s", sqlite3_errmsg(db));
     }
     if (rc == 0)

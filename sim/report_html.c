@@ -150,7 +150,7 @@ int report_html(const char *db_path, int64_t run_id, const char *dir, struct err
     snprintf(path, sizeof path, "%s/index.html", dir);
     FILE *out = fopen(path, "w");
     if (!out) {
-        snprintf(err->file, sizeof err->file, "%.255s", path);
+        error_file(err, path);
         error_set(err, "cannot write the report");
         free(faults);
         report_free_metrics(m, n);
@@ -184,7 +184,7 @@ int report_html(const char *db_path, int64_t run_id, const char *dir, struct err
     free(faults);
     report_free_metrics(m, n);
     if (fclose(out) != 0) {
-        snprintf(err->file, sizeof err->file, "%.255s", path);
+        error_file(err, path);
         error_set(err, "cannot write the report");
         return -1;
     }

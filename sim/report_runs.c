@@ -104,7 +104,7 @@ static int read_params(sqlite3 *db, const char *path, struct run_col *c, struct 
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(db, "SELECT scenario FROM runs WHERE run_id = ?1", -1, &s, NULL)
         != SQLITE_OK) {
-        snprintf(err->file, sizeof err->file, "%s", path);
+        error_file(err, path);
         error_set(err, "cannot read the runs table: %s", sqlite3_errmsg(db));
         return -1;
     }
@@ -119,7 +119,7 @@ static int read_params(sqlite3 *db, const char *path, struct run_col *c, struct 
         cJSON_Delete(j);
     }
     if (c->oom) {
-        snprintf(err->file, sizeof err->file, "%s", path);
+        error_file(err, path);
         error_set(err, "out of memory reading the scenario of run %" PRId64, c->head.run_id);
         return -1;
     }
@@ -483,13 +483,13 @@ static int all_runs(sqlite3 *db, const char *path, int64_t **ids, int *n, struct
     }
     sqlite3_finalize(s);
     if (*n == 0) {
-        snprintf(err->file, sizeof err->file, "%s", path);
+        error_file(err, path);
         error_set(err, "holds no runs yet");
         return -1;
     }
     return 0;
 fail:
-    snprintf(err->file, sizeof err->file, "%s", path);
+    error_file(err, path);
     error_set(err, "cannot read the runs table: %s", sqlite3_errmsg(db));
     return -1;
 }
@@ -502,7 +502,7 @@ int report_print_runs(const char *db_path, const int64_t *run_ids, int nruns,
         return -1;
     int rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
     if (rc != 0) {
-        snprintf(err->file, sizeof err->file, "%s", db_path);
+        error_file(err, db_path);
         error_set(err, "cannot read the database: %s", sqlite3_errmsg(db));
     }
     int64_t *ids = NULL;

@@ -172,7 +172,7 @@ static void fail_file(struct error *err, const char *path, const char *fmt, ...)
 {
     if (!err)
         return;
-    snprintf(err->file, sizeof err->file, "%s", path);
+    error_file(err, path);
     err->path[0] = '\0';
     err->line = err->col = 0;
     va_list ap;

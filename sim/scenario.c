@@ -626,7 +626,7 @@ static int load_buffer(const char *text, size_t len, const char *const *sets,
 static void set_file(struct error *err, const char *name)
 {
     memset(err, 0, sizeof *err);
-    snprintf(err->file, sizeof err->file, "%s", name ? name : "");
+    error_file(err, name ? name : "");
 }
 
 int scenario_load_text(const char *name, const char *text, const char *const *sets, int nsets,

@@ -316,7 +316,7 @@ int sweep_load(const char *file, struct sweep *out, struct error *err)
 {
     memset(out, 0, sizeof *out);
     memset(err, 0, sizeof *err);
-    snprintf(err->file, sizeof err->file, "%s", file);
+    error_file(err, file);
     char *text = read_all(file, err);
     if (!text)
         return -1;

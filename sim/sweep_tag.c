@@ -11,7 +11,7 @@
 
 static int fail(struct error *err, const char *path, sqlite3 *db, const char *what)
 {
-    snprintf(err->file, sizeof err->file, "%s", path);
+    error_file(err, path);
     err->path[0] = '\0';
     error_set(err, "%s: %s", what, sqlite3_errmsg(db));
     return -1;

@@ -25,7 +25,7 @@
 static void set_file(struct error *err, const char *file)
 {
     memset(err, 0, sizeof *err);
-    snprintf(err->file, sizeof err->file, "%s", file);
+    error_file(err, file);
 }
 
 /* Reads the whole file, refusing more than input_limit() bytes and
