@@ -20,6 +20,7 @@
 #include "models/world.h"
 #include "sim/engine.h"
 #include "sim/scenario.h"
+#include "world_run.h"
 
 static const char WORLD[] =
     "{\"name\": \"live\", \"start\": \"2026-11-20T23:00:00Z\", \"duration\": \"%s\", \"seed\": 5,"
@@ -34,31 +35,13 @@ static const char WORLD[] =
     " \"catalog\": {\"titles\": 500}, \"control_plane\": {\"capacity\": %g, \"timeout\": \"5s\"},"
     " \"live\": [%s], \"metrics\": {\"period\": \"60s\"}}";
 
-struct run {
-    struct scenario sc;
-    struct engine e;
-    struct world *w;
-};
-
-static void run_world(struct run *r, const char *duration, const char *egress, double capacity,
+static void run_world(struct world_run *r, const char *duration, const char *egress, double capacity,
                       const char *event)
 {
     static char text[8192];
     snprintf(text, sizeof text, WORLD, duration, egress, capacity, event);
-    struct error err = {0};
-    int rc = scenario_load_text("live.json", text, NULL, 0, &r->sc, &err);
-    cr_assert_eq(rc, 0, "%s: %s", err.path, err.msg);
-    cr_assert_eq(engine_init(&r->e, r->sc.duration, 1024), 0);
-    r->w = world_create(&r->sc, &r->e, NULL, &err);
-    cr_assert_not_null(r->w, "%s", err.msg);
-    cr_assert_eq(engine_run(&r->e, NULL, NULL), 0);
-}
-
-static void stop(struct run *r)
-{
-    world_destroy(r->w);
-    engine_destroy(&r->e);
-    scenario_free(&r->sc);
+    wr_start(r, "live.json", text);
+    wr_run_to_end(r);
 }
 
 /* 25 000 viewers, 80% in the burst, a control plane of 300 plays/s. */
@@ -69,12 +52,12 @@ static double storm(const char *jitter, const char *retry)
              "{\"id\": \"f\", \"kind\": \"live\", \"at\": \"1m\", \"for\": \"20m\","
              " \"audience\": [{\"region\": \"r\", \"viewers\": 25000}], \"burst\": 0.8,"
              " \"jitter\": \"%s\", \"retry\": %s}", jitter, retry);
-    struct run r;
+    struct world_run r;
     run_world(&r, "30m", "100Gbps", 300, ev);
     double ratio = live_storm_ratio(r.w);
     cr_assert_eq(r.w->live->failed + r.w->live->njoin, r.w->live->nj,
                  "every joiner joined or gave up");
-    stop(&r);
+    wr_stop(&r);
     return ratio;
 }
 
@@ -103,13 +86,13 @@ static double fetches_per_file(double viewers, int collapsing, double *total)
              "{\"id\": \"f\", \"kind\": \"live\", \"at\": \"1m\", \"for\": \"10m\","
              " \"audience\": [{\"region\": \"r\", \"viewers\": %g}], \"collapsing\": %s}",
              viewers, collapsing ? "true" : "false");
-    struct run r;
+    struct world_run r;
     run_world(&r, "15m", "100Gbps", 0, ev);
     const struct live_event *e = &r.w->live->ev[0];
     double most = e->max_fetches_per_file;
     *total = e->fetches_total;
     cr_assert_gt(e->segments_files, 100, "segments were produced");
-    stop(&r);
+    wr_stop(&r);
     return most;
 }
 
@@ -140,7 +123,7 @@ static double premiere_origin_share(int prepositioned)
              "{\"id\": \"p\", \"kind\": \"premiere\", \"at\": \"1m\", \"for\": \"1h\","
              " \"audience\": [{\"region\": \"r\", \"viewers\": 1500}], \"burst\": 0.5,"
              " \"jitter\": \"30s\", \"prepositioned\": %s}", prepositioned ? "true" : "false");
-    struct run r;
+    struct world_run r;
     run_world(&r, "1h", "100Gbps", 0, ev);
     struct world *w = r.w;
     cr_assert_eq(world_finish(w), 0);
@@ -149,7 +132,7 @@ static double premiere_origin_share(int prepositioned)
         total += w->m.bytes_tier[k];
     cr_assert_gt(w->m.sessions_started, 1000, "the premiere's joins played");
     double share = w->m.bytes_tier[TIER_ORIGIN] / total;
-    stop(&r);
+    wr_stop(&r);
     return share;
 }
 
@@ -169,14 +152,14 @@ Test(live, priority_shedding_refuses_tiers_in_order_and_never_premium)
         " \"basic\": 0.25, \"standard\": 0.25, \"premium\": 0.25}}], \"burst\": 0.3,"
         " \"jitter\": \"60s\", \"retry\": {\"max_tries\": 3},"
         " \"shedding\": {\"policy\": \"priority\"}}";
-    struct run r;
+    struct world_run r;
     run_world(&r, "30m", "2Gbps", 0, ev);
     const uint64_t *t = r.w->live->refused_tier;
     cr_assert_gt(t[0], 0, "anonymous joins were refused");
     cr_assert_geq(t[0], t[1], "anonymous %lu >= basic %lu", (unsigned long)t[0], (unsigned long)t[1]);
     cr_assert_geq(t[1], t[2], "basic %lu >= standard %lu", (unsigned long)t[1], (unsigned long)t[2]);
     cr_assert_eq(t[3], 0, "premium is never refused");
-    stop(&r);
+    wr_stop(&r);
 }
 
 static double live_rebuffer(const char *shedding)
@@ -187,11 +170,11 @@ static double live_rebuffer(const char *shedding)
              " \"latency\": \"2s\","
              " \"audience\": [{\"region\": \"r\", \"viewers\": 5000}], \"shedding\": %s}",
              shedding);
-    struct run r;
+    struct world_run r;
     run_world(&r, "15m", "10Gbps", 0, ev);
     const struct live *L = r.w->live;
     double ratio = L->rebuffer_us / (L->rebuffer_us + L->watched_us);
-    stop(&r);
+    wr_stop(&r);
     return ratio;
 }
 
@@ -213,7 +196,7 @@ Test(live, same_seed_same_joins)
         "{\"id\": \"f\", \"kind\": \"live\", \"at\": \"1m\", \"for\": \"5m\","
         " \"audience\": [{\"region\": \"r\", \"viewers\": 5000}], \"jitter\": \"5s\","
         " \"jitter_distribution\": \"exponential\", \"prefetch\": 0.3}";
-    struct run a, b;
+    struct world_run a, b;
     run_world(&a, "10m", "100Gbps", 200, ev);
     run_world(&b, "10m", "100Gbps", 200, ev);
     cr_assert_eq(a.w->live->nj, b.w->live->nj);
@@ -221,8 +204,8 @@ Test(live, same_seed_same_joins)
     cr_assert_eq(a.w->live->retries, b.w->live->retries);
     cr_assert_gt(a.w->live->admitted_prefetch, 0, "some joins skipped the control plane");
     cr_assert_eq(memcmp(a.w->live->join_s, b.w->live->join_s, a.w->live->njoin * sizeof(float)), 0);
-    stop(&a);
-    stop(&b);
+    wr_stop(&a);
+    wr_stop(&b);
 }
 
 /* The two scenarios load, with and without mitigations, and their resolved

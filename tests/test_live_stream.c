@@ -26,6 +26,7 @@
 #include "models/world.h"
 #include "sim/engine.h"
 #include "sim/scenario.h"
+#include "world_run.h"
 
 /* Mean transfer time of a segment of b bits in a fluid simulation, and
  * the same from live_ps_rate. */
@@ -110,30 +111,12 @@ static const char WORLD[] =
     " \"catalog\": {\"titles\": 100}, \"control_plane\": {\"capacity\": 0, \"timeout\": \"5s\"},"
     " \"live\": [%s], \"metrics\": {\"period\": \"60s\"}}";
 
-struct run {
-    struct scenario sc;
-    struct engine e;
-    struct world *w;
-};
-
-static void run_world(struct run *r, const char *duration, const char *origin, const char *event)
+static void run_world(struct world_run *r, const char *duration, const char *origin, const char *event)
 {
     static char text[8192];
     snprintf(text, sizeof text, WORLD, duration, origin, event);
-    struct error err = {0};
-    int rc = scenario_load_text("ls.json", text, NULL, 0, &r->sc, &err);
-    cr_assert_eq(rc, 0, "%s: %s", err.path, err.msg);
-    cr_assert_eq(engine_init(&r->e, r->sc.duration, 1024), 0);
-    r->w = world_create(&r->sc, &r->e, NULL, &err);
-    cr_assert_not_null(r->w, "%s", err.msg);
-    cr_assert_eq(engine_run(&r->e, NULL, NULL), 0);
-}
-
-static void stop(struct run *r)
-{
-    world_destroy(r->w);
-    engine_destroy(&r->e);
-    scenario_free(&r->sc);
+    wr_start(r, "ls.json", text);
+    wr_run_to_end(r);
 }
 
 static double median(float *v, size_t n)
@@ -154,7 +137,7 @@ Test(live_stream, startup_segments_must_be_produced_first)
     const char *ev = "{\"id\": \"f\", \"kind\": \"live\", \"at\": \"1m\", \"for\": \"5m\","
                      " \"audience\": [{\"region\": \"r\", \"viewers\": 300}], \"burst\": 1,"
                      " \"jitter\": \"0s\", \"prefetch\": 1, \"latency\": \"0s\"}";
-    struct run r;
+    struct world_run r;
     run_world(&r, "10m", "10Tbps", ev);
     struct live *L = r.w->live;
     cr_assert_gt(L->njoin, 200);
@@ -162,7 +145,7 @@ Test(live_stream, startup_segments_must_be_produced_first)
         cr_assert_geq(L->join_s[i], 4.0 - 1e-6, "join %zu at %g s", i, L->join_s[i]);
     double m = median(L->join_s, L->njoin);
     cr_assert_lt(m, 4.5, "median join %g s: the production wait and one segment", m);
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(live_stream, join_time_is_manifest_and_startup_segments)
@@ -171,7 +154,7 @@ Test(live_stream, join_time_is_manifest_and_startup_segments)
      * control plane has no capacity limit (0), so the wait is 0. */
     const char *ev = "{\"id\": \"f\", \"kind\": \"live\", \"at\": \"1m\", \"for\": \"20m\","
                      " \"audience\": [{\"region\": \"r\", \"viewers\": 400}], \"burst\": 0}";
-    struct run r;
+    struct world_run r;
     run_world(&r, "30m", "10Tbps", ev);
     const struct scenario *sc = &r.sc;
     struct live *L = r.w->live;
@@ -184,11 +167,11 @@ Test(live_stream, join_time_is_manifest_and_startup_segments)
     double expect = bits / sc->isps[0].access.median_bps;
     double got = median(L->join_s, L->njoin);
     cr_assert_float_eq(got, expect, 0.1 * expect, "median join %g s, expected %g s", got, expect);
-    stop(&r);
+    wr_stop(&r);
 }
 
 static void load_run(int collapsing, const char *origin, const char *fetch, double *rebuffer,
-                     struct run *r)
+                     struct world_run *r)
 {
     char ev[512];
     snprintf(ev, sizeof ev,
@@ -203,7 +186,7 @@ static void load_run(int collapsing, const char *origin, const char *fetch, doub
 
 Test(live_stream, the_stream_loads_the_network)
 {
-    struct run r;
+    struct world_run r;
     double rebuffer;
     load_run(1, "10Tbps", "1Gbps", &rebuffer, &r);
     struct world *w = r.w;
@@ -227,12 +210,12 @@ Test(live_stream, the_stream_loads_the_network)
         cr_assert_eq(w->net.res[x].live_bps, 0, "resource %u keeps %g bps", x,
                      w->net.res[x].live_bps);
     cr_assert_lt(rebuffer, 0.001, "an ample network: rebuffer %g", rebuffer);
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(live_stream, late_segments_stall_and_collapsing_cures_it)
 {
-    struct run a, b;
+    struct world_run a, b;
     double with, without;
     /* Slow fetches (20 Mbps each): without collapsing, every request in
      * the half second a fetch takes is a fetch of its own. */
@@ -242,6 +225,6 @@ Test(live_stream, late_segments_stall_and_collapsing_cures_it)
     cr_assert_gt(without, 0.05, "uncollapsed fetches overload the origin: %g", without);
     cr_assert_lt(with, without / 10, "collapsing %g vs %g", with, without);
     cr_assert_gt(b.w->live->ev[0].max_fetches_per_file, 10);
-    stop(&a);
-    stop(&b);
+    wr_stop(&a);
+    wr_stop(&b);
 }

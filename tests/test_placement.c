@@ -18,6 +18,7 @@
 #include "sim/engine.h"
 #include "sim/scenario.h"
 #include "tests/helpers.h"
+#include "world_run.h"
 
 /* One region at UTC-3, one ISP with an embedded cluster of 3 OCAs that
  * holds a slice of the catalog, an IX, the origin. Starts at 00:00 local. */
@@ -35,12 +36,6 @@ static const char BASE[] =
     " \"placement\": {%s},"
     " \"metrics\": {\"period\": \"10m\"}}";
 
-struct run {
-    struct scenario sc;
-    struct engine e;
-    struct world *w;
-};
-
 struct opts {
     const char *duration;
     int seed;
@@ -52,30 +47,18 @@ struct opts {
     const char *ix_storage;
 };
 
-static void start(struct run *r, const struct opts *o, int run_engine)
+static void start(struct world_run *r, const struct opts *o, int run_engine)
 {
     char text[8192];
     snprintf(text, sizeof text, BASE, o->duration, o->seed, o->sample ? o->sample : 0.2,
              o->ocas ? o->ocas : 3, o->storage ? o->storage : "700GB", o->ix_storage ? o->ix_storage : "4TB",
              o->alpha ? o->alpha : 0.9,
              o->placement);
-    struct error err = {0};
-    int rc = scenario_load_text("p.json", text, NULL, 0, &r->sc, &err);
-    cr_assert_eq(rc, 0, "%s: %s", err.path, err.msg);
-    cr_assert_eq(engine_init(&r->e, r->sc.duration, 1024), 0);
-    r->w = world_create(&r->sc, &r->e, NULL, &err);
-    cr_assert_not_null(r->w, "%s", err.msg);
+    wr_start(r, "p.json", text);
     if (run_engine) {
-        cr_assert_eq(engine_run(&r->e, NULL, NULL), 0);
+        wr_run_to_end(r);
         cr_assert_eq(world_finish(r->w), 0);
     }
-}
-
-static void stop(struct run *r)
-{
-    world_destroy(r->w);
-    engine_destroy(&r->e);
-    scenario_free(&r->sc);
 }
 
 static double embedded_share(const struct world *w)
@@ -98,7 +81,7 @@ Test(placement, oracle_never_worse_than_popularity)
             char pop[256], orc[256];
             snprintf(pop, sizeof pop, "\"policy\": \"popularity\", %s", forecasts[k]);
             snprintf(orc, sizeof orc, "\"policy\": \"oracle\", %s", forecasts[k]);
-            struct run a, b;
+            struct world_run a, b;
             start(&a, &(struct opts){ .duration = "30h", .seed = seed, .sample = 0.05, .placement = pop }, 1);
             start(&b, &(struct opts){ .duration = "30h", .seed = seed, .sample = 0.05, .placement = orc }, 1);
             double p = embedded_share(a.w), o = embedded_share(b.w);
@@ -110,8 +93,8 @@ Test(placement, oracle_never_worse_than_popularity)
              * points, seed 1). */
             double slack = k == 2 ? 0.01 : 0.002;
             cr_expect_geq(o, p - slack, "seed %d, %s: oracle %.4f < popularity %.4f", seed, forecasts[k], o, p);
-            stop(&a);
-            stop(&b);
+            wr_stop(&a);
+            wr_stop(&b);
         }
 }
 
@@ -120,7 +103,7 @@ Test(placement, oracle_never_worse_than_popularity)
  * sessions started, and the run is the same with or without the preview. */
 Test(placement, oracle_foresees_the_sessions_the_run_opens)
 {
-    struct run a, b;
+    struct world_run a, b;
     start(&a, &(struct opts){ .duration = "6h", .seed = 3, .placement = "\"policy\": \"oracle\"" }, 0);
     struct world *w = a.w;
     double *counts = calloc((size_t)w->ntitles, sizeof *counts);
@@ -139,13 +122,13 @@ Test(placement, oracle_foresees_the_sessions_the_run_opens)
     for (int k = 0; k < TIER_COUNT; k++)
         cr_assert_eq(a.w->m.bytes_tier[k], b.w->m.bytes_tier[k], "tier %d", k);
     free(counts);
-    stop(&a);
-    stop(&b);
+    wr_stop(&a);
+    wr_stop(&b);
 }
 
 static void check_fill_caps(const char *placement, double rate_bps, double window_s, double volume)
 {
-    struct run r;
+    struct world_run r;
     start(&r, &(struct opts){ .duration = "50h", .seed = 4, .sample = 0.05, .placement = placement }, 1);
     const struct placement *pl = r.w->placement;
     double most = 0;
@@ -161,7 +144,7 @@ static void check_fill_caps(const char *placement, double rate_bps, double windo
     cr_assert_gt(r.w->m.bytes_tier[TIER_FILL], 0);
     cr_assert_gt(most, 0.5 * fmin(rate_bps / 8 * window_s, volume > 0 ? volume : INFINITY),
                  "the busiest night filled only %.0f bytes", most);
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(placement, fill_bytes_never_exceed_window_times_rate_cap)
@@ -184,7 +167,7 @@ Test(placement, fill_bytes_never_exceed_the_nightly_volume)
  * it for that file. */
 Test(placement, a_file_is_not_servable_while_its_transfer_runs)
 {
-    struct run r;
+    struct world_run r;
     start(&r, &(struct opts){ .duration = "26h30m", .seed = 5, .sample = 0.05,
                               .placement = "\"policy\": \"popularity\", \"forecast\": \"observed\","
                                            " \"fill_rate\": {\"storage\": \"50Mbps\"}" }, 1);
@@ -199,12 +182,12 @@ Test(placement, a_file_is_not_servable_while_its_transfer_runs)
     }
     cr_assert_gt(in_flight, 0, "no transfer in flight at 02:30: the test checks nothing");
     cr_assert_gt(pl->files_added, 0);
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(placement, hashed_copies_follow_the_sites_rendezvous_order)
 {
-    struct run r;
+    struct world_run r;
     start(&r, &(struct opts){ .duration = "10m", .seed = 6, .ocas = 4, .storage = "100TB", .alpha = 1.2,
                               .placement = "\"policy\": \"hashed\"" }, 0);
     const struct world *w = r.w;
@@ -239,12 +222,12 @@ Test(placement, hashed_copies_follow_the_sites_rendezvous_order)
         hot += oca_holds(w, order[k], top);
     cr_assert_geq(hot, 2, "the hottest file has %d copies", hot);
     cr_assert_gt(multi, 0);
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(placement, tiered_ix_holds_only_what_the_embedded_cluster_lacks)
 {
-    struct run r;
+    struct world_run r;
     start(&r, &(struct opts){ .duration = "10m", .seed = 7, .placement = "\"policy\": \"tiered\"" }, 0);
     const struct world *w = r.w;
     const struct site *e = &w->sites[0], *ix = &w->sites[1];
@@ -259,12 +242,12 @@ Test(placement, tiered_ix_holds_only_what_the_embedded_cluster_lacks)
         ix_files += in_ix;
     }
     cr_assert_gt(ix_files, 0);
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(placement, none_with_a_reactive_cache_fills_on_misses)
 {
-    struct run r;
+    struct world_run r;
     start(&r, &(struct opts){ .duration = "2h", .seed = 8,
                               .placement = "\"policy\": \"none\", \"cache\": \"lru\"" }, 1);
     struct placement_totals t;
@@ -276,21 +259,21 @@ Test(placement, none_with_a_reactive_cache_fills_on_misses)
     cr_assert_eq(r.w->m.bytes_tier[TIER_FILL], 0, "policy none moved fill bytes");
     for (uint32_t o = 0; o < r.w->nocas; o++)
         cr_assert_eq(r.w->ocas[o].titles_held, 0);
-    stop(&r);
+    wr_stop(&r);
 }
 
 Test(placement, same_seed_same_fill)
 {
     const char *pl = "\"policy\": \"hashed\", \"forecast\": \"observed\", \"cache\": \"s3-fifo\", \"cache_share\": 0.2";
-    struct run a, b;
+    struct world_run a, b;
     start(&a, &(struct opts){ .duration = "28h", .seed = 9, .sample = 0.03, .placement = pl }, 1);
     start(&b, &(struct opts){ .duration = "28h", .seed = 9, .sample = 0.03, .placement = pl }, 1);
     for (int k = 0; k < TIER_COUNT; k++)
         cr_assert_eq(a.w->m.bytes_tier[k], b.w->m.bytes_tier[k], "tier %d", k);
     cr_assert_gt(a.w->m.bytes_tier[TIER_FILL], 0);
     cr_assert_eq(a.w->placement->files_added, b.w->placement->files_added);
-    stop(&a);
-    stop(&b);
+    wr_stop(&a);
+    wr_stop(&b);
 }
 
 /* The new summary metrics and tables reach the database. */
@@ -321,7 +304,7 @@ Test(placement, run_writes_placement_metrics_and_churn)
  * the origin tier, and the peering link more than the IX tier's. */
 Test(placement, embedded_fill_comes_from_peers_or_the_ix_not_transit)
 {
-    struct run r;
+    struct world_run r;
     start(&r, &(struct opts){ .duration = "30h", .seed = 10, .sample = 0.05, .ix_storage = "20TB",
                               .placement = "\"policy\": \"popularity\", \"forecast\": \"catalog\","
                                            " \"forecast_error\": 1.5" }, 1);
@@ -333,13 +316,13 @@ Test(placement, embedded_fill_comes_from_peers_or_the_ix_not_transit)
     cr_assert_lt(fabs(transit->bytes_total - w->m.bytes_tier[TIER_ORIGIN]), 1.0 + 1e-9 * transit->bytes_total,
                  "transit %.0f, origin tier %.0f", transit->bytes_total, w->m.bytes_tier[TIER_ORIGIN]);
     cr_assert_gt(peering->bytes_total, w->m.bytes_tier[TIER_IX] * 1.0001);
-    stop(&r);
+    wr_stop(&r);
 }
 
 /* Stickiness trades a slightly worse fit for fewer replacements. */
 Test(placement, stickiness_lowers_churn)
 {
-    struct run a, b;
+    struct world_run a, b;
     const char *pl0 = "\"policy\": \"popularity\", \"forecast\": \"observed\"";
     const char *pl1 = "\"policy\": \"popularity\", \"forecast\": \"observed\", \"stickiness\": 1.0";
     start(&a, &(struct opts){ .duration = "50h", .seed = 11, .sample = 0.05, .placement = pl0 }, 1);
@@ -348,8 +331,8 @@ Test(placement, stickiness_lowers_churn)
     cr_assert_lt(b.w->placement->files_added, a.w->placement->files_added * 0.8,
                  "stickiness 1: %llu files added, 0: %llu", (unsigned long long)b.w->placement->files_added,
                  (unsigned long long)a.w->placement->files_added);
-    stop(&a);
-    stop(&b);
+    wr_stop(&a);
+    wr_stop(&b);
 }
 
 /* The forecast's per-file split (models/forecast.c: a title's demand over
@@ -360,7 +343,7 @@ Test(placement, stickiness_lowers_churn)
  * over rung indices (all titles and codecs together) and over files. */
 Test(placement, rung_split_error_is_bounded)
 {
-    struct run r;
+    struct world_run r;
     start(&r, &(struct opts){ .duration = "110m", .seed = 7, .sample = 1.0,
                               .placement = "\"policy\": \"popularity\"" }, 1);
     const struct world *w = r.w;
@@ -392,5 +375,5 @@ Test(placement, rung_split_error_is_bounded)
      * ~40 000 files). The bounds are the ones scenarios/README.md states. */
     cr_assert_lt(tv_rungs, 0.45, "rung split off by %.3f over rungs", tv_rungs);
     cr_assert_lt(tv_files, 0.70, "rung split off by %.3f over files", tv_files);
-    stop(&r);
+    wr_stop(&r);
 }

@@ -9,6 +9,7 @@
 #include "models/world.h"
 #include "sim/engine.h"
 #include "sim/scenario.h"
+#include "world_run.h"
 
 /* Two ISPs, an embedded cluster too small for the catalog, an IX and the
  * origin: every tier serves. */
@@ -26,27 +27,16 @@ static const char SMALL[] =
     " \"catalog\": {\"titles\": 2000}, %s"
     " \"metrics\": {\"period\": \"60s\"}}";
 
-struct run {
-    struct scenario sc;
-    struct engine e;
-    struct world *w;
-};
-
-static void run_small(struct run *r, const char *duration, int seed, int subscribers,
+static void run_small(struct world_run *r, const char *duration, int seed, int subscribers,
                       const char *extra)
 {
     char text[4096];
     snprintf(text, sizeof text, SMALL, duration, seed, subscribers, extra);
-    struct error err = {0};
-    int rc = scenario_load_text("small.json", text, NULL, 0, &r->sc, &err);
-    cr_assert_eq(rc, 0, "%s: %s", err.path, err.msg);
-    cr_assert_eq(engine_init(&r->e, r->sc.duration, 1024), 0);
-    r->w = world_create(&r->sc, &r->e, NULL, &err);
-    cr_assert_not_null(r->w, "%s", err.msg);
-    cr_assert_eq(engine_run(&r->e, NULL, NULL), 0);
+    wr_start(r, "small.json", text);
+    wr_run_to_end(r);
 }
 
-static void run_free(struct run *r)
+static void run_free(struct world_run *r)
 {
     world_destroy(r->w);
     engine_destroy(&r->e);
@@ -55,7 +45,7 @@ static void run_free(struct run *r)
 
 Test(world, bytes_requested_equal_bytes_served_by_the_tiers)
 {
-    struct run r;
+    struct world_run r;
     run_small(&r, "30m", 1, 20000, "");
     cr_assert_eq(world_finish(r.w), 0);
     struct world *w = r.w;
@@ -84,7 +74,7 @@ Test(world, bytes_requested_equal_bytes_served_by_the_tiers)
 
 Test(world, no_resource_carries_more_than_its_capacity)
 {
-    struct run r;
+    struct world_run r;
     run_small(&r, "20m", 2, 40000, "");
     struct world *w = r.w;
     /* Over the whole run each resource's mean rate is below capacity; the
@@ -105,7 +95,7 @@ Test(world, sample_scales_demand_and_capacities_together)
 {
     /* `sample` simulates a fraction of subscribers on capacities scaled by
      * the same fraction, so utilisation (and so QoE) stays comparable. */
-    struct run full, half;
+    struct world_run full, half;
     run_small(&full, "20m", 3, 40000, "");
     run_small(&half, "20m", 3, 40000, "\"sample\": 0.5,");
     cr_assert_eq(full.w->net.nres, half.w->net.nres);
@@ -127,7 +117,7 @@ Test(world, sample_scales_demand_and_capacities_together)
 
 Test(world, same_seed_same_fingerprint_other_seed_other)
 {
-    struct run a, b, c;
+    struct world_run a, b, c;
     run_small(&a, "10m", 5, 10000, "");
     run_small(&b, "10m", 5, 10000, "");
     run_small(&c, "10m", 6, 10000, "");
@@ -143,15 +133,11 @@ Test(world, prefetch_hints_do_not_change_the_run)
 {
     /* The engine's prefetch hints may only warm caches: a run without them
      * is event for event the same. */
-    struct run a, b;
+    struct world_run a, b;
     run_small(&a, "10m", 4, 20000, "");
     char text[4096];
     snprintf(text, sizeof text, SMALL, "10m", 4, 20000, "");
-    struct error err = {0};
-    cr_assert_eq(scenario_load_text("small.json", text, NULL, 0, &b.sc, &err), 0, "%s", err.msg);
-    cr_assert_eq(engine_init(&b.e, b.sc.duration, 1024), 0);
-    b.w = world_create(&b.sc, &b.e, NULL, &err);
-    cr_assert_not_null(b.w, "%s", err.msg);
+    wr_start(&b, "small.json", text);
     int hinted = 0;
     for (uint32_t k = 0; k < ENGINE_MAX_KINDS; k++) {
         hinted += b.e.prefetch[k] != NULL;
@@ -169,7 +155,7 @@ Test(world, session_state_within_budget)
 {
     /* DESIGN §6: well under 256 bytes per active session. */
     cr_assert_leq(sizeof(struct session) + sizeof(int64_t), 256);
-    struct run r;
+    struct world_run r;
     run_small(&r, "10m", 1, 20000, "");
     cr_assert_leq(world_bytes_per_session(r.w), 256);
     run_free(&r);
@@ -180,7 +166,7 @@ Test(world, concurrency_follows_the_diurnal_target_within_3_percent)
     /* 16:00-24:00 local: the ramp to the peak and the plateau. 30 s
      * segments and a 10 s share period keep it quick; concurrency does not
      * depend on them. Each hour's mean concurrency against the target's. */
-    struct run r;
+    struct world_run r;
     char text[4096];
     snprintf(text, sizeof text,
              "{\"name\": \"diurnal\", \"start\": \"2026-11-20T19:00:00Z\", \"duration\": \"8h\","
@@ -189,11 +175,7 @@ Test(world, concurrency_follows_the_diurnal_target_within_3_percent)
              " \"origin\": {\"egress\": \"10Tbps\"}, \"catalog\": {\"titles\": 1000},"
              " \"player\": {\"segment\": \"30s\", \"buffer\": \"120s\"},"
              " \"network\": {\"share_period\": \"10s\"}, \"metrics\": {\"period\": \"60s\"}}");
-    struct error err = {0};
-    cr_assert_eq(scenario_load_text("diurnal.json", text, NULL, 0, &r.sc, &err), 0, "%s", err.msg);
-    cr_assert_eq(engine_init(&r.e, r.sc.duration, 1024), 0);
-    r.w = world_create(&r.sc, &r.e, NULL, &err);
-    cr_assert_not_null(r.w);
+    wr_start(&r, "diurnal.json", text);
     struct world *w = r.w;
     /* Step the engine hour by hour, sampling concurrency every 10 s. */
     for (int h = 0; h < 8; h++) {
