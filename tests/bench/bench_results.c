@@ -87,7 +87,9 @@ int main(void)
             goto fail;
     double t1 = now_s();
     for (int i = 0; i < NTS; i++) {
-        struct oca_ts_row row = { 60.0 * (i / 100), i % 100, 1e9, 1e9, 0.5, 100 };
+        struct oca_ts_row row = { .t_s = 60.0 * (i / 100), .oca = i % 100, .bytes = 1e9, .egress_bps = 1e9,
+                                  .utilization = 0.5, .flows = 100, .requests = 10, .hits = 9,
+                                  .stored_bytes = 1e12 };
         if (results_oca_ts(r, &row, &err) != 0)
             goto fail;
     }
