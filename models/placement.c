@@ -335,6 +335,9 @@ static int build_static(struct world *w)
         for (int i = 0; i < ntitles; i++) {
             int t = titles[i];
             double size = w->titles[t].size_bytes;
+            /* A pre-positioned premiere goes on every OCA with room, for
+             * the herd at its release (see replicas_of). */
+            int everywhere = w->sc->nlive && placement_premiere(w, (uint32_t)t, -1, 0) == 1;
             steering_rank(w, s, (uint32_t)t, order);
             for (uint32_t i = 0; i < w->sites[s].noca; i++) {
                 struct oca *o = &w->ocas[order[i]];
@@ -345,7 +348,8 @@ static int build_static(struct world *w)
                     placement_title_files(w, (uint32_t)t, &a, &b);
                     o->titles_held += b - a;
                     o->holds[t >> 6] |= UINT64_C(1) << (t & 63);
-                    break;
+                    if (!everywhere)
+                        break;
                 }
             }
         }
@@ -556,6 +560,23 @@ static int copy_twin_plan(struct world *w, int site)
     return 0;
 }
 
+/* How many OCAs of site should hold file tonight: the policy's answer,
+ * except that a pre-positioned premiere's files go to every OCA of the
+ * site. Its release brings a herd of joins at one instant (issue 7), and
+ * one copy per cluster would put the whole herd on one OCA: at sample 0.1
+ * that took premiere.json's rebuffer ratio to 40%. This is this model's
+ * rule (Open Connect replicates hot files widely, DOMAIN.md §1.4). */
+static int replicas_of(const struct placement *pl, const struct placement_view *v, int region,
+                       uint32_t file)
+{
+    int r = pl->policy->replicas(v, file);
+    const struct world *w = v->w;
+    if (r > 0 && w->sc->nlive
+        && placement_premiere(w, placement_file_title(w, file), region, w->engine->now) == 1)
+        r = (int)w->sites[v->site].noca;
+    return r;
+}
+
 int placement_plan_site(struct world *w, int site, int64_t day)
 {
     struct placement *pl = w->placement;
@@ -604,7 +625,7 @@ int placement_plan_site(struct world *w, int site, int64_t day)
             total += room[k];
         uint32_t i = 0;
         for (; i < n && used < total; i++) {
-            int r = pl->policy->replicas(&v, rank[i]);
+            int r = replicas_of(pl, &v, region, rank[i]);
             used += (r > 0 ? r : 0) * rsize[i];
         }
         double e = (double)i * (1 + h);
@@ -631,7 +652,7 @@ int placement_plan_site(struct world *w, int site, int64_t day)
             if (phase == 0 ? !held : bit(sp->plan, f))
                 continue;
         }
-        int r = pl->policy->replicas(&v, f);
+        int r = replicas_of(pl, &v, region, f);
         if (r <= 0)
             continue;
         sp->plan[f >> 6] |= UINT64_C(1) << (f & 63);

@@ -34,6 +34,7 @@ static const char WORLD[] =
 
 struct outcome {
     int held_files;                 /* premiere files on the embedded cluster at the start */
+    int partly_held;                /* of them, on some of the cluster's OCAs but not all */
     double embedded_share;          /* of the run's viewing bytes */
 };
 
@@ -52,9 +53,13 @@ static struct outcome premiere(const char *policy, int prepositioned)
     uint32_t a, b;
     placement_title_files(w, 499, &a, &b);
     const struct site *st = &w->sites[0];
-    for (uint32_t f = a; f < b; f++)
+    for (uint32_t f = a; f < b; f++) {
+        uint32_t on = 0;
         for (uint32_t k = 0; k < st->noca; k++)
-            out.held_files += oca_holds(w, st->first_oca + k, f);
+            on += (uint32_t)oca_holds(w, st->first_oca + k, f);
+        out.held_files += on > 0;
+        out.partly_held += on > 0 && on < st->noca;
+    }
     double catalog = 0;
     for (int t = 0; t < w->ntitles; t++)
         catalog += w->titles[t].size_bytes;
@@ -80,6 +85,11 @@ Test(premiere_fill, prepositioned_premiere_is_filled_from_the_forecast_before_re
         struct outcome on = premiere(policies[i], 1), off = premiere(policies[i], 0);
         cr_assert_gt(on.held_files, 0, "%s: no premiere file placed before release", policies[i]);
         cr_assert_eq(off.held_files, 0, "%s: a held-back premiere is on the cluster", policies[i]);
+        /* Every OCA of the cluster holds what is placed: one copy per
+         * cluster would put the whole herd on one OCA (placement.c,
+         * replicas_of). */
+        cr_assert_eq(on.partly_held, 0, "%s: %d premiere files on some OCAs only", policies[i],
+                     on.partly_held);
         cr_assert_gt(on.embedded_share, 0.95, "%s: pre-positioned, embedded share %g", policies[i],
                      on.embedded_share);
         cr_assert_lt(off.embedded_share, 0.5, "%s: held back, embedded share %g", policies[i],
