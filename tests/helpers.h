@@ -40,6 +40,37 @@ static inline const char *th_tmpname(char *buf, size_t n, const char *suffix)
     return buf;
 }
 
+/* The whole file at path, NUL-terminated, in a malloc'd buffer (the
+ * caller frees it); its size in *n when n is not NULL. NULL when it
+ * cannot be read. */
+static inline char *th_slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0, cap = 0, got;
+    do {
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? 2 * cap : 8192;
+            char *b = realloc(buf, cap);
+            if (!b) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = b;
+        }
+        got = fread(buf + len, 1, 4096, f);
+        len += got;
+    } while (got > 0);
+    fclose(f);
+    buf[len] = '\0';
+    if (n)
+        *n = len;
+    return buf;
+}
+
 /* Runs a shell command, captures up to n-1 bytes of its stdout+stderr into
  * out, and returns its exit status (-1 when it did not exit normally). */
 static inline int th_run(const char *cmd, char *out, size_t n)

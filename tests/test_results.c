@@ -170,16 +170,8 @@ static int64_t count_rows(const char *path, const char *table, int64_t run_id)
 /* The whole file, for before/after comparisons; *n its size. */
 static char *slurp(const char *path, size_t *n)
 {
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "%s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    cr_assert(buf);
-    cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
+    char *buf = th_slurp(path, n);
+    cr_assert_not_null(buf, "cannot read %s", path);
     return buf;
 }
 

@@ -31,19 +31,11 @@ static double now_s(void)
     return (double)t.tv_sec + t.tv_nsec / 1e9;
 }
 
+/* The whole file, for before/after comparisons; *n its size. */
 static char *slurp(const char *path, size_t *n)
 {
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s", path);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    cr_assert_not_null(buf);
-    cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    buf[len] = '\0';
-    *n = (size_t)len;
+    char *buf = th_slurp(path, n);
+    cr_assert_not_null(buf, "cannot read %s", path);
     return buf;
 }
 

@@ -500,19 +500,7 @@ Test(scenario, truncations_and_byte_changes_fail_cleanly, .timeout = 120)
 /* Reads a whole small file into a fresh string; NULL if absent. */
 static char *slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    char chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        fwrite(chunk, 1, got, m);
-    fclose(m);
-    fclose(f);
-    return buf;
+    return th_slurp(path, NULL);
 }
 
 static int cmp_names(const void *a, const void *b)
