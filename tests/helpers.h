@@ -37,6 +37,14 @@ static inline const char *th_tmpname(char *buf, size_t n, const char *suffix)
     static int counter;
     snprintf(buf, n, "/tmp/lastmile-test-%ld-%d%s", (long)getpid(), counter++, suffix);
     unlink(buf);
+    /* A test killed mid-write (tests/test_results_crash.c does it on
+     * purpose) leaves a journal behind, and pids are reused: a stale
+     * journal next to a new database would be rolled back into it. */
+    char side[600];
+    snprintf(side, sizeof side, "%s-journal", buf);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-wal", buf);
+    unlink(side);
     return buf;
 }
 
