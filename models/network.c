@@ -145,17 +145,51 @@ static simtime next_tick_after(const struct world *w, simtime now)
     return (now / p + 1) * p;
 }
 
-int network_start(struct world *w, uint32_t s, double bytes)
+/* A free flow slot, the pool grown when it is full; NONE when growing
+ * fails. Sessions and fills take slots the same way. */
+static uint32_t take_flow(struct network *n)
 {
-    struct network *n = &w->net;
     if (n->flow_free == NONE && grow_flows(n) != 0)
-        return -1;
+        return NONE;
     uint32_t id = n->flow_free;
-    struct flow *f = &n->flows[id];
-    n->flow_free = f->gen;
+    n->flow_free = n->flows[id].gen;
     if (id >= n->flow_top)
         n->flow_top = id + 1;
     n->nactive++;
+    return id;
+}
+
+/* A new flow (session or fill) joins its resources at min(its cap, each
+ * resource's room left but at least the even split, at most the current
+ * water level) until the next recomputation, and commits that rate. */
+static void admit(struct network *n, struct flow *f)
+{
+    double rate = f->cap_bps;
+    for (int k = 0; k < 2; k++)
+        if (f->res[k] != NONE) {
+            struct resource *r = &n->res[f->res[k]];
+            r->flows++;
+            double vod_bps = vod_capacity(r);
+            double allowed = vod_bps - r->committed_bps;
+            double split = vod_bps / r->flows;
+            if (allowed < split)
+                allowed = split;
+            if (r->level_bps < allowed)
+                allowed = r->level_bps;
+            if (allowed < rate)
+                rate = allowed;
+        }
+    f->rate_bps = rate;
+    commit(n, f, rate);
+}
+
+int network_start(struct world *w, uint32_t s, double bytes)
+{
+    struct network *n = &w->net;
+    uint32_t id = take_flow(n);
+    if (id == NONE)
+        return -1;
+    struct flow *f = &n->flows[id];
     const struct session *ss = &w->sessions[s];
     simtime now = w->engine->now;
     f->session = s;
@@ -169,23 +203,7 @@ int network_start(struct world *w, uint32_t s, double bytes)
     f->start = now;
     f->done_scheduled = 0;
     w->m.bytes_requested += bytes;
-    double rate = f->cap_bps;
-    for (int k = 0; k < 2; k++)
-        if (f->res[k] != NONE) {
-            struct resource *r = &n->res[f->res[k]];
-            r->flows++;
-            double vod_bps = vod_capacity(r);
-            double allowed = vod_bps - r->committed_bps;
-            double split = vod_bps / r->flows;
-            if (allowed < split)
-                allowed = split;
-            if (r->level_bps < allowed)
-                allowed = r->level_bps;
-            if (allowed < rate)
-                rate = allowed;
-        }
-    f->rate_bps = rate;
-    commit(n, f, rate);
+    admit(n, f);
     w->sessions[s].flow = id;
     maybe_schedule(w, id, now, next_tick_after(w, now));
     return 0;
@@ -195,14 +213,10 @@ uint32_t network_start_fill(struct world *w, uint32_t oca, uint32_t res0, uint32
                             double bytes, double cap_bps)
 {
     struct network *n = &w->net;
-    if (n->flow_free == NONE && grow_flows(n) != 0)
+    uint32_t id = take_flow(n);
+    if (id == NONE)
         return NONE;
-    uint32_t id = n->flow_free;
     struct flow *f = &n->flows[id];
-    n->flow_free = f->gen;
-    if (id >= n->flow_top)
-        n->flow_top = id + 1;
-    n->nactive++;
     simtime now = w->engine->now;
     f->session = FLOW_FILL;
     f->gen = oca;
@@ -214,23 +228,7 @@ uint32_t network_start_fill(struct world *w, uint32_t oca, uint32_t res0, uint32
     f->remaining = bytes;
     f->start = now;
     f->done_scheduled = 0;
-    double rate = f->cap_bps;
-    for (int k = 0; k < 2; k++)
-        if (f->res[k] != NONE) {
-            struct resource *r = &n->res[f->res[k]];
-            r->flows++;
-            double vod_bps = vod_capacity(r);
-            double allowed = vod_bps - r->committed_bps;
-            double split = vod_bps / r->flows;
-            if (allowed < split)
-                allowed = split;
-            if (r->level_bps < allowed)
-                allowed = r->level_bps;
-            if (allowed < rate)
-                rate = allowed;
-        }
-    f->rate_bps = rate;
-    commit(n, f, rate);
+    admit(n, f);
     maybe_schedule(w, id, now, next_tick_after(w, now));
     return id;
 }
