@@ -193,6 +193,24 @@ static void trim_eol(char *line)
         line[--n] = '\0';
 }
 
+/* The next line of f that holds data (not blank, not a # comment), its
+ * end of line trimmed, *lineno and err->line advanced: 1, 0 at the end of
+ * the file, -1 (err set) for a line longer than the buffer. */
+static int next_line(FILE *f, char *line, size_t n, int *lineno, struct error *err)
+{
+    while (fgets(line, (int)n, f)) {
+        err->line = ++*lineno;
+        if (!strchr(line, '\n') && !feof(f)) {
+            error_set(err, "line longer than %zu characters", n - 2);
+            return -1;
+        }
+        trim_eol(line);
+        if (line[0] && line[0] != '#')
+            return 1;
+    }
+    return 0;
+}
+
 static const char *shown(const char *s, const char *e, char *buf, size_t n)
 {
     size_t k = (size_t)(e - s);
@@ -251,16 +269,8 @@ static int read_requests(FILE *f, struct cache_trace *t, struct error *err)
     uint64_t reqcap = 0;
     uint32_t objcap = 0;
     int rc = -1, lineno = 0, data_lines = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        err->line = lineno;
-        if (!strchr(line, '\n') && !feof(f)) {
-            error_set(err, "line longer than %zu characters", sizeof line - 2);
-            goto out;
-        }
-        trim_eol(line);
-        if (!line[0] || line[0] == '#')
-            continue;
+    int got;
+    while ((got = next_line(f, line, sizeof line, &lineno, err)) > 0) {
         const char *s[3], *e[3];
         int n = split(line, s, e, 3);
         if (data_lines == 0 && lineno == 1 && n == 3 && !(line[0] >= '0' && line[0] <= '9'))
@@ -299,6 +309,8 @@ static int read_requests(FILE *f, struct cache_trace *t, struct error *err)
         }
     }
     err->line = 0;
+    if (got < 0)
+        goto out;
     if (ferror(f)) {
         error_set(err, "read error");
         goto out;
@@ -361,16 +373,8 @@ int cache_trace_read_sizes(const char *file, struct cache_trace *t, struct error
                 goto oom;
         }
     }
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        err->line = lineno;
-        if (!strchr(line, '\n') && !feof(f)) {
-            error_set(err, "line longer than %zu characters", sizeof line - 2);
-            goto out;
-        }
-        trim_eol(line);
-        if (!line[0] || line[0] == '#')
-            continue;
+    int got;
+    while ((got = next_line(f, line, sizeof line, &lineno, err)) > 0) {
         const char *s[2], *e[2];
         int n = split(line, s, e, 2);
         if (lineno == 1 && n == 2 && !(line[0] >= '0' && line[0] <= '9'))
@@ -406,6 +410,8 @@ int cache_trace_read_sizes(const char *file, struct cache_trace *t, struct error
         }
     }
     err->line = 0;
+    if (got < 0)
+        goto out;
     if (ferror(f)) {
         error_set(err, "read error");
         goto out;
