@@ -306,7 +306,7 @@ static int cmd_help(int argc, char **argv)
 static const struct command commands[] = {
     { "run", cmd_run, "run a scenario into a results database", RUN_USAGE },
     { "validate", cmd_validate, "check a scenario, print the resolved values", VALIDATE_USAGE },
-    { "report", cmd_report, "print a run's summary (text, json, csv)", REPORT_USAGE },
+    { "report", cmd_report, "print a run's summary (text, json, csv, html page)", REPORT_USAGE },
     { "play", cmd_play, "play one session over one throughput trace", PLAY_USAGE },
     { "ladder", cmd_ladder, "one title's convex hull and ladder (a teaching tool)", LADDER_USAGE },
     { "cache", cmd_cache, "one reactive cache over a request trace: hit ratios", CACHE_USAGE },
