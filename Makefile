@@ -129,11 +129,12 @@ fuzz: fuzz-build
 	    build-fuzz/corpus/$$f $$seeds tests/fuzz/regress/$$f; \
 	done
 
-# Every scenario (quickstart first) under valgrind at a small sample, then
-# the other commands on small inputs: any leak (definite, indirect,
-# possible) or invalid access fails. `make valgrind
+# Every scenario (quickstart first) under valgrind, each with the --set
+# assignments of its line in tests/valgrind.txt (a small sample, for some
+# a shorter duration: at most ~2-3 minutes each under valgrind), then the
+# other commands on small inputs: any leak (definite, indirect, possible)
+# or invalid access fails. Prints each step's wall seconds. `make valgrind
 # VALGRIND_SCENARIOS=scenarios/quickstart.json` runs only the quickstart.
-VALGRIND_SAMPLE ?= 0.002
 VALGRIND_SCENARIOS ?= scenarios/quickstart.json $(filter-out scenarios/quickstart.json,$(sort $(wildcard scenarios/*.json)))
 VALGRIND_RUN := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1
 valgrind: deps
@@ -141,18 +142,22 @@ valgrind: deps
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq valgrind >/dev/null; }
 	$(MAKE) all
 	@set -e; mkdir -p $(BUILD)/valgrind; for s in $(VALGRIND_SCENARIOS); do \
-	  db=$(BUILD)/valgrind/$$(basename $$s .json).db; rm -f $$db; \
-	  echo "== valgrind: run $$s --set sample=$(VALGRIND_SAMPLE)"; \
-	  $(VALGRIND_RUN) $(BUILD)/lastmile run $$s --db $$db --quiet --set sample=$(VALGRIND_SAMPLE); \
+	  n=$$(basename $$s .json); db=$(BUILD)/valgrind/$$n.db; rm -f $$db; \
+	  sets=$$(awk -v n=$$n '$$1 == n { for (i = 2; i <= NF && $$i !~ /^#/; i++) printf " --set %s", $$i; f = 1 } \
+	    END { exit !f }' tests/valgrind.txt) || { echo "valgrind: no line for $$n in tests/valgrind.txt: add one" >&2; exit 2; }; \
+	  echo "== valgrind: run $$s$$sets"; t0=$$(date +%s); \
+	  $(VALGRIND_RUN) $(BUILD)/lastmile run $$s --db $$db --quiet $$sets; \
 	  $(VALGRIND_RUN) $(BUILD)/lastmile report $$db >/dev/null; \
+	  echo "   $$n: clean, $$(( $$(date +%s) - t0 )) s (run and report)"; \
 	done
-	@set -e; echo "== valgrind: validate, play, cache, ladder, and a refused scenario"; \
+	@set -e; echo "== valgrind: validate, play, cache, ladder, and a refused scenario"; t0=$$(date +%s); \
 	  $(VALGRIND_RUN) $(BUILD)/lastmile validate scenarios/minimal.json >/dev/null; \
 	  $(VALGRIND_RUN) $(BUILD)/lastmile play --trace tests/data/traces/dsl-evening.json >/dev/null; \
 	  $(VALGRIND_RUN) $(BUILD)/lastmile cache --zipf 1000,0.8,20000 --policy lru,lfu,s3-fifo,perfect-lfu --size 10% >/dev/null; \
 	  $(VALGRIND_RUN) $(BUILD)/lastmile cache --trace tests/data/trace_tiny.csv --policy lru --size 100 >/dev/null; \
 	  $(VALGRIND_RUN) $(BUILD)/lastmile ladder --complexity 0.5 >/dev/null; \
-	  rc=0; $(VALGRIND_RUN) $(BUILD)/lastmile validate tests/data/bad/duplicate_site_ids.json 2>/dev/null || rc=$$?; [ $$rc -eq 2 ]
+	  rc=0; $(VALGRIND_RUN) $(BUILD)/lastmile validate tests/data/bad/duplicate_site_ids.json 2>/dev/null || rc=$$?; [ $$rc -eq 2 ]; \
+	  echo "   commands: clean, $$(( $$(date +%s) - t0 )) s"
 	@echo "valgrind: no leak, no invalid access"
 
 fuzz-deps:

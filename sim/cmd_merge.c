@@ -91,5 +91,5 @@ int cmd_merge(int argc, char **argv)
     }
     free(src);
     free(new_ids);
-    return rc == 0 ? 0 : 2;
+    return rc == 0 ? 0 : error_exit_code(&err);
 }

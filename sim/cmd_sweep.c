@@ -333,7 +333,7 @@ int cmd_sweep(int argc, char **argv)
     double t0 = now_s();
     struct sweep s;
     struct error err = {0};
-    int ok = sweep_load(file, &s, &err) == 0;
+    int ok = sweep_load(file, &s, &err) == 0, fail_rc = 2;
     if (!ok && rank == 0)
         error_print(&err, stderr);
     if (ok) {
@@ -343,12 +343,13 @@ int cmd_sweep(int argc, char **argv)
                 error_print(&err, stderr);
             sweep_free(&s);
             ok = 0;
+            fail_rc = error_exit_code(&err);    /* 1: a full or read-only disk */
         }
         results_close(r);
     }
     if (!sweep_mpi_all_ok(ok)) {
         sweep_mpi_finalize();
-        return 2;
+        return fail_rc;
     }
     /* The folder of the runs' own databases, next to --db (the same file
      * system, which under MPI every rank must see). Rank 0 names it. */

@@ -48,3 +48,8 @@ void error_print(const struct error *e, FILE *out)
         fprintf(out, "%s: ", e->path);
     fprintf(out, "%s\n", e->msg);
 }
+
+int error_exit_code(const struct error *e)
+{
+    return e->system ? 1 : 2;
+}

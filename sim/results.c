@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* "LaMi": PRAGMA application_id of every lastmile results database. */
 #define RESULTS_APP_ID 0x4C614D69
@@ -167,17 +168,37 @@ struct results {
 static void fail_file(struct error *err, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Every message of this file names the database file through err->file. */
-static void fail_file(struct error *err, const char *path, const char *fmt, ...)
+static void fail_file_v(struct error *err, int system, const char *path, const char *fmt,
+                        va_list ap)
 {
     if (!err)
         return;
     error_file(err, path);
     err->path[0] = '\0';
     err->line = err->col = 0;
+    err->system = system;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+}
+
+/* Every message of this file names the database file through err->file.
+ * fail_file is for a file refused or a call out of turn (exit 2 when it
+ * comes from results_open); fail_sys for the machine's failures: I/O, a
+ * full or read-only disk, no memory (err->system, exit 1). */
+static void fail_file(struct error *err, const char *path, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    fail_file_v(err, 0, path, fmt, ap);
+    va_end(ap);
+}
+
+static void fail_sys(struct error *err, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fail_sys(struct error *err, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_file_v(err, 1, path, fmt, ap);
     va_end(ap);
 }
 
@@ -213,7 +234,7 @@ static const char *db_error(sqlite3 *db)
 static int exec(sqlite3 *db, const char *path, const char *sql, struct error *err)
 {
     if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-        fail_file(err, path, "%s (while running: %.120s)", db_error(db), sql);
+        fail_sys(err, path, "%s (while running: %.120s)", db_error(db), sql);
         return -1;
     }
     return 0;
@@ -276,7 +297,7 @@ static int check_header(const char *path, struct error *err)
     if (stat(path, &st) != 0) {
         if (errno == ENOENT)
             return HEAD_MISSING;
-        fail_file(err, path, "cannot read the database: %s", strerror(errno));
+        fail_sys(err, path, "cannot read the database: %s", strerror(errno));
         return -1;
     }
     if (S_ISDIR(st.st_mode)) {
@@ -287,7 +308,7 @@ static int check_header(const char *path, struct error *err)
         return HEAD_EMPTY;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fail_file(err, path, "cannot read the database: %s", strerror(errno));
+        fail_sys(err, path, "cannot read the database: %s", strerror(errno));
         return -1;
     }
     char head[16] = {0};
@@ -317,7 +338,7 @@ static int check_marker(sqlite3 *db, const char *path, struct error *err)
         return -1;
     }
     if (rc != SQLITE_OK) {
-        fail_file(err, path, "cannot read the database: %s", db_error(db));
+        fail_sys(err, path, "cannot read the database: %s", db_error(db));
         return -1;
     }
     if (ntables == 0 && (app == 0 || app == RESULTS_APP_ID))
@@ -411,8 +432,8 @@ static int prepare_writers(struct results *r, struct error *err)
         append(sql, sizeof sql, &len, ")");
         if (sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &r->ins[t], NULL)
             != SQLITE_OK) {
-            fail_file(err, r->path, "cannot prepare the writer of table %s: %s", tb->name,
-                      db_error(r->db));
+            fail_sys(err, r->path, "cannot prepare the writer of table %s: %s", tb->name,
+                     db_error(r->db));
             return -1;
         }
     }
@@ -420,8 +441,8 @@ static int prepare_writers(struct results *r, struct error *err)
                            "INSERT INTO runs(name, scenario, seed, version, sample, start_unix,"
                            " duration_s) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1,
                            SQLITE_PREPARE_PERSISTENT, &r->ins_run, NULL) != SQLITE_OK) {
-        fail_file(err, r->path, "cannot prepare the writer of table runs: %s",
-                  db_error(r->db));
+        fail_sys(err, r->path, "cannot prepare the writer of table runs: %s",
+                 db_error(r->db));
         return -1;
     }
     return 0;
@@ -443,13 +464,54 @@ static void quiet_sqlite(void)
     }
 }
 
+/* Why a new database could not be created, said plainly: SQLite reports
+ * a missing or unwritable folder as "unable to open database file" with
+ * whatever errno its last probe left. */
+static void open_failure(const char *path, sqlite3 *db, char *why, size_t n)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        snprintf(why, n, "its folder %.300s: %s", dir, strerror(errno));
+    else if (!S_ISDIR(st.st_mode))
+        snprintf(why, n, "%.300s is not a folder", dir);
+    else if (stat(path, &st) != 0 && access(dir, W_OK | X_OK) != 0)
+        snprintf(why, n, "cannot create a file in the folder %.300s: %s", dir, strerror(errno));
+    else
+        snprintf(why, n, "%s", db ? db_error(db) : "out of memory");
+}
+
+/* Removes the file results_open created when it failed before any schema
+ * landed (a full or read-only disk): zero bytes and no journal beside it.
+ * A zero-byte file would be taken as new by the next run anyway, but the
+ * user asked for no file and should find none. A file that has bytes, or
+ * a journal that the next connection must roll back, is left alone. */
+static void remove_unborn(const char *path)
+{
+    struct stat st;
+    char journal[4096 + 16];
+    snprintf(journal, sizeof journal, "%s-journal", path);
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0
+        && stat(journal, &st) != 0 && errno == ENOENT)
+        remove(path);
+}
+
 struct results *results_open(const char *path, struct error *err)
 {
-    if (check_header(path, err) < 0)
+    int head = check_header(path, err);
+    if (head < 0)
         return NULL;
     struct results *r = calloc(1, sizeof *r);
     if (!r) {
-        fail_file(err, path, "out of memory opening the database");
+        fail_sys(err, path, "out of memory opening the database");
         return NULL;
     }
     snprintf(r->path, sizeof r->path, "%s", path);
@@ -457,8 +519,9 @@ struct results *results_open(const char *path, struct error *err)
     if (sqlite3_open_v2(path, &r->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)
         != SQLITE_OK) {
-        fail_file(err, path, "cannot open or create the database: %s",
-                  r->db ? db_error(r->db) : "out of memory");
+        char why[384];
+        open_failure(path, r->db, why, sizeof why);
+        fail_sys(err, path, "cannot open or create the database: %s", why);
         goto fail;
     }
     /* Another writer (a parallel sweep) holds the file for a whole run. */
@@ -493,6 +556,8 @@ struct results *results_open(const char *path, struct error *err)
     return r;
 fail:
     results_close(r);
+    if (head == HEAD_MISSING)
+        remove_unborn(path);
     return NULL;
 }
 
@@ -548,7 +613,7 @@ static int write_row(struct results *r, sqlite3_stmt *s, int bind_rc, const char
         sqlite3_reset(s);
         return 0;
     }
-    fail_file(err, r->path, "cannot write a row of table %s: %s", table, db_error(r->db));
+    fail_sys(err, r->path, "cannot write a row of table %s: %s", table, db_error(r->db));
     sqlite3_reset(s);
     if (sqlite3_get_autocommit(r->db))
         r->run_open = 0;        /* SQLite rolled the whole run back */
@@ -568,7 +633,7 @@ int results_begin_run(struct results *r, const struct run_info *info, int64_t *r
                       "60 s); give each process its own file and join them with "
                       "`lastmile merge`");
         else
-            fail_file(err, r->path, "cannot begin a run: %s", db_error(r->db));
+            fail_sys(err, r->path, "cannot begin a run: %s", db_error(r->db));
         return -1;
     }
     sqlite3_stmt *s = r->ins_run;
@@ -849,7 +914,7 @@ static int digest_rows(sqlite3 *db, const char *path, const char *sql, int64_t r
 {
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-        fail_file(err, path, "cannot read the run back: %s", db_error(db));
+        fail_sys(err, path, "cannot read the run back: %s", db_error(db));
         return -1;
     }
     sqlite3_bind_int64(s, 1, run_id);
@@ -884,7 +949,7 @@ static int digest_rows(sqlite3 *db, const char *path, const char *sql, int64_t r
         }
     }
     if (rc != SQLITE_DONE) {
-        fail_file(err, path, "cannot read the run back: %s", db_error(db));
+        fail_sys(err, path, "cannot read the run back: %s", db_error(db));
         sqlite3_finalize(s);
         return -1;
     }
@@ -932,7 +997,7 @@ int results_end_run(struct results *r, const struct run_end *end, uint64_t *dige
     /* events and fingerprint enter the digest, so they go in first. */
     if (sqlite3_prepare_v2(r->db, "UPDATE runs SET events = ?2, fingerprint = ?3, wall_s = ?4"
                            " WHERE run_id = ?1", -1, &s, NULL) != SQLITE_OK) {
-        fail_file(err, r->path, "cannot end the run: %s", db_error(r->db));
+        fail_sys(err, r->path, "cannot end the run: %s", db_error(r->db));
         goto fail;
     }
     int rc = sqlite3_bind_int64(s, 1, r->run_id);
@@ -942,7 +1007,7 @@ int results_end_run(struct results *r, const struct run_end *end, uint64_t *dige
     rc = rc == SQLITE_OK ? sqlite3_step(s) : rc;
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {
-        fail_file(err, r->path, "cannot end the run: %s", db_error(r->db));
+        fail_sys(err, r->path, "cannot end the run: %s", db_error(r->db));
         goto fail;
     }
     uint64_t d;
@@ -951,7 +1016,7 @@ int results_end_run(struct results *r, const struct run_end *end, uint64_t *dige
     snprintf(dg, sizeof dg, "%016" PRIx64, d);
     if (sqlite3_prepare_v2(r->db, "UPDATE runs SET digest = ?2 WHERE run_id = ?1", -1, &s, NULL)
         != SQLITE_OK) {
-        fail_file(err, r->path, "cannot end the run: %s", db_error(r->db));
+        fail_sys(err, r->path, "cannot end the run: %s", db_error(r->db));
         goto fail;
     }
     rc = sqlite3_bind_int64(s, 1, r->run_id);
@@ -959,7 +1024,7 @@ int results_end_run(struct results *r, const struct run_end *end, uint64_t *dige
     rc = rc == SQLITE_OK ? sqlite3_step(s) : rc;
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {
-        fail_file(err, r->path, "cannot end the run: %s", db_error(r->db));
+        fail_sys(err, r->path, "cannot end the run: %s", db_error(r->db));
         goto fail;
     }
     if (exec(r->db, r->path, "COMMIT", err) != 0)
@@ -1001,8 +1066,8 @@ struct sqlite3 *results_open_read(const char *path, struct error *err)
         quiet_sqlite();
         if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL)
             != SQLITE_OK) {
-            fail_file(err, path, "cannot open the database: %s",
-                      db ? db_error(db) : "out of memory");
+            fail_sys(err, path, "cannot open the database: %s",
+                     db ? db_error(db) : "out of memory");
             sqlite3_close(db);
             return NULL;
         }
@@ -1081,7 +1146,7 @@ int results_find_run(struct sqlite3 *db, const char *path, int64_t *run_id,
     else
         snprintf(sql, sizeof sql, "SELECT run_id FROM runs WHERE run_id = %" PRId64, *run_id);
     if (query_int(db, sql, &v, &found) != SQLITE_OK) {
-        fail_file(err, path, "cannot read the runs table: %s", db_error(db));
+        fail_sys(err, path, "cannot read the runs table: %s", db_error(db));
         return -1;
     }
     if (found) {

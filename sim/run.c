@@ -20,7 +20,7 @@ int run_scenario(const struct scenario *sc, const char *db_path, int show_progre
     if (db_path) {
         db = results_open(db_path, err);
         if (!db)
-            return 2;
+            return error_exit_code(err);
         struct run_info info = {
             .name = sc->name, .scenario_json = sc->resolved_json, .seed = sc->seed,
             .version = LASTMILE_VERSION, .sample = sc->sample,

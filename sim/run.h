@@ -19,8 +19,9 @@ struct run_result {
 };
 
 /* Runs sc. db_path NULL: no database (benchmarks). Returns 0, 1 when the
- * run failed (out of memory, a write failed), 2 when the database is
- * refused (not lastmile's, newer schema); err says why. */
+ * run failed (out of memory, a write failed, a full or read-only disk, a
+ * database file that cannot be created), 2 when the database is refused
+ * (not lastmile's, newer schema); err says why. */
 int run_scenario(const struct scenario *sc, const char *db_path, int show_progress,
                  struct run_result *out, struct error *err);
 
