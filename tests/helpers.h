@@ -6,10 +6,12 @@
 #ifndef LASTMILE_TEST_HELPERS_H
 #define LASTMILE_TEST_HELPERS_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 static inline const char *th_root(void)
@@ -31,10 +33,74 @@ static inline const char *th_path(char *buf, size_t n, const char *rel)
     return buf;
 }
 
-/* A fresh temporary file name (not created) ending in suffix. */
+/* Removes path: a file, or a folder with everything in it (symbolic
+ * links are removed, not followed). */
+static inline void th_remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char sub[1024];
+            int k = snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+            if (k > 0 && (size_t)k < sizeof sub)
+                th_remove_tree(sub);
+        }
+        if (d)
+            closedir(d);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+/* At exit, removes everything in /tmp whose name starts with this
+ * process's prefix, /tmp/lastmile-test-PID-: the names th_tmpname gave
+ * and whatever the code under test made from them (journals, plot and
+ * report folders, a sweep's run folder). It runs when a test ends,
+ * passed or failed (Criterion runs each test in a process of its own that
+ * exits normally after a failed assertion); a test killed by its timeout
+ * leaves its files. A forked child that exits has another pid, so it
+ * never removes its parent's files. */
+static inline void th_cleanup(void)
+{
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "lastmile-test-%ld-", (long)getpid());
+    DIR *d = opendir("/tmp");
+    if (!d)
+        return;
+    char path[1024];
+    struct dirent *e;
+    /* Removing entries while reading the folder may skip some: read it
+     * until a pass removes nothing. */
+    for (int removed = 1; removed;) {
+        removed = 0;
+        rewinddir(d);
+        while ((e = readdir(d)))
+            if (strncmp(e->d_name, prefix, strlen(prefix)) == 0) {
+                int k = snprintf(path, sizeof path, "/tmp/%s", e->d_name);
+                if (k <= 0 || (size_t)k >= sizeof path)
+                    continue;
+                th_remove_tree(path);
+                struct stat st;
+                removed |= lstat(path, &st) != 0;   /* one that resists ends the loop */
+            }
+    }
+    closedir(d);
+}
+
+/* A fresh temporary file name (not created) ending in suffix, removed
+ * with everything named after it when the test process exits. */
 static inline const char *th_tmpname(char *buf, size_t n, const char *suffix)
 {
     static int counter;
+    if (counter == 0)
+        atexit(th_cleanup);
     snprintf(buf, n, "/tmp/lastmile-test-%ld-%d%s", (long)getpid(), counter++, suffix);
     unlink(buf);
     /* A test killed mid-write (tests/test_results_crash.c does it on

@@ -14,6 +14,7 @@
 #include "models/world.h"
 #include "sim/engine.h"
 #include "sim/scenario.h"
+#include "tests/helpers.h"
 #include "world_run.h"
 
 static const char WORLD[] =
@@ -128,7 +129,7 @@ Test(access, a_trace_folder_is_shared_out_by_the_session_stream)
 Test(access, a_bad_trace_folder_is_refused_with_the_file_and_line)
 {
     char dir[128], file[160];
-    snprintf(dir, sizeof dir, "/tmp/lastmile-test-traces-%ld", (long)getpid());
+    th_tmpname(dir, sizeof dir, "-traces");
     mkdir(dir, 0700);
     snprintf(file, sizeof file, "%s/one.txt", dir);
     FILE *f = fopen(file, "w");

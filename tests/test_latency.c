@@ -14,6 +14,7 @@
 #include "models/world.h"
 #include "sim/engine.h"
 #include "sim/scenario.h"
+#include "tests/helpers.h"
 #include "world_run.h"
 
 static const char WORLD[] =
@@ -32,7 +33,9 @@ static const char WORLD[] =
 /* A folder holding one trace: 8 Mbit/s with latency_ms of latency. */
 static void make_folder(char *dir, size_t n, int latency_ms)
 {
-    snprintf(dir, n, "/tmp/lastmile-test-latency-%ld-%d", (long)getpid(), latency_ms);
+    char suffix[32];
+    snprintf(suffix, sizeof suffix, "-latency-%d", latency_ms);
+    th_tmpname(dir, n, suffix);
     mkdir(dir, 0700);
     char path[512];
     snprintf(path, sizeof path, "%s/t.json", dir);
