@@ -49,7 +49,11 @@ static const char RUN_USAGE[] =
     "                    by id or index: --set regions.br.subscribers=2e6,\n"
     "                    --set player.abr=throughput (repeatable)\n"
     "  --progress        progress on stderr (default when stderr is a terminal)\n"
-    "  --quiet           no progress\n";
+    "  --quiet           no progress\n"
+    "\n"
+    "Exit 1 when the run fails, a full or read-only disk or a --db folder that\n"
+    "cannot hold the file included (the file is left as it was); 2 on bad input,\n"
+    "a --db file that is not lastmile's or of a newer schema included.\n";
 
 static const char VALIDATE_USAGE[] =
     "usage: lastmile validate SCENARIO [--set KEY=VALUE]...\n"
@@ -73,8 +77,9 @@ static const char REPORT_USAGE[] =
     "\n"
     "html writes DIR/index.html (default DIR report/): the run's summary, fault\n"
     "impact and every figure of 'lastmile plot' (drawn by gnuplot into DIR) on one\n"
-    "static page; exit 1 when gnuplot is missing or fails. The json and csv shapes\n"
-    "are stable: analysis/SCHEMA.md, \"Report formats\".\n";
+    "static page; exit 1 when gnuplot fails. Without gnuplot on PATH the page is\n"
+    "written without figures, saying so (exit 0, a warning on stderr). The json\n"
+    "and csv shapes are stable: analysis/SCHEMA.md, \"Report formats\".\n";
 
 static const char HELP_USAGE[] =
     "usage: lastmile help [COMMAND]\n";
@@ -273,11 +278,15 @@ static int cmd_report(int argc, char **argv)
     if (html) {
         struct error herr = {0};
         int hrc = report_html(db, run, out_dir ? out_dir : "report", &herr);
-        if (hrc != 0) {
+        if (hrc < 0) {
             fputs("lastmile report: ", stderr);
             error_print(&herr, stderr);
             return hrc == -2 ? 1 : 2;
         }
+        if (hrc == 1)
+            fprintf(stderr, "lastmile report: gnuplot not found on PATH, so the figures were"
+                    " skipped: the page has the summary and faults only (install gnuplot,"
+                    " Debian: apt-get install gnuplot-nox, and run again to draw them)\n");
         printf("%s/index.html\n", out_dir ? out_dir : "report");
         return 0;
     }

@@ -20,8 +20,9 @@ int report_print_runs(const char *db_path, const int64_t *run_ids, int nruns,
 
 /* The HTML report (sim/report_html.c): dir/index.html with the run's
  * summary and every figure of `lastmile plot`, drawn into dir. Returns 0;
- * -1 with err filled on bad input (no such file or run, a write error);
- * -2 when gnuplot is missing or fails. */
+ * 1 when gnuplot is not on PATH (the page is written without figures and
+ * says so); -1 with err filled on bad input (no such file or run, a write
+ * error); -2 when gnuplot fails. */
 int report_html(const char *db_path, int64_t run_id, const char *dir, struct error *err);
 
 #endif

@@ -1,7 +1,8 @@
 /* sim/report_html.c: `lastmile report DB --format html --out DIR`: one
  * static page, DIR/index.html, with the run's header, its summary table
  * (the text report's values and units), the fault impact table and every
- * figure of `lastmile plot` (drawn into the same directory).
+ * figure of `lastmile plot` (drawn into the same directory). Without
+ * gnuplot the page is written without its figures, saying so.
  *
  * The page needs no server and no network: images by relative name, style
  * inline. A few lines of script count the images that failed to load and
@@ -124,8 +125,13 @@ int report_html(const char *db_path, int64_t run_id, const char *dir, struct err
 {
     struct plot_set set;
     int prc = plot_draw(db_path, run_id, dir, &set, err);
-    if (prc != PLOT_OK)
+    /* Without gnuplot the page is still worth having: summary and faults,
+     * and a line where the figures would be (the data files are written). */
+    int no_gnuplot = prc == PLOT_NO_GNUPLOT;
+    if (prc != PLOT_OK && !no_gnuplot)
         return prc == PLOT_BAD_INPUT ? -1 : -2;
+    if (no_gnuplot)
+        memset(err, 0, sizeof *err);
     sqlite3 *db = results_open_read(db_path, err);
     if (!db)
         return -1;
@@ -170,7 +176,12 @@ int report_html(const char *db_path, int64_t run_id, const char *dir, struct err
         fputs("</pre>\n", out);
     }
     fputs("<h2>Figures</h2>\n", out);
-    for (int i = 0; i < set.n; i++) {
+    if (no_gnuplot)
+        fputs("<p class=\"skipped\">The figures were skipped: gnuplot was not found on PATH"
+              " when this page was made. Their data files are in this folder;"
+              " install gnuplot (Debian: gnuplot-nox) and make the page again to draw"
+              " them.</p>\n", out);
+    for (int i = 0; i < set.n && !no_gnuplot; i++) {
         if (set.fig[i].rows == 0)
             continue;
         fprintf(out, "<figure><img src=\"%s.png\" alt=\"", set.fig[i].name);
@@ -188,5 +199,5 @@ int report_html(const char *db_path, int64_t run_id, const char *dir, struct err
         error_set(err, "cannot write the report");
         return -1;
     }
-    return 0;
+    return no_gnuplot ? 1 : 0;
 }

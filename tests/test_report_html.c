@@ -4,7 +4,8 @@
  * opened in headless Chromium every image loads (the page's script counts
  * broken images into body's data-images-broken), and the check is shown to
  * be able to fail: with one PNG removed it counts one. Skips, saying so,
- * without gnuplot or Chromium (`make deps` installs both, so CI runs it). */
+ * without gnuplot or Chromium (`make deps` installs both, so CI runs it),
+ * except the page made without gnuplot, which hides it from PATH. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,4 +108,25 @@ Test(report_html, bad_requests_are_exit_2)
     snprintf(cmd, sizeof cmd, "'%s' report '%s' --format pdf", th_bin(), db);
     cr_assert_eq(th_run(cmd, out, sizeof out), 2, "%s", out);
     cr_assert(strstr(out, "text, json, csv or html"), "%s", out);
+}
+
+/* Without gnuplot the page is still written, with the summary and a line
+ * saying the figures were skipped, and stderr names gnuplot (exit 0). */
+Test(report_html, without_gnuplot_the_page_has_no_figures_and_says_so)
+{
+    char db[256], dir[256], path[600], cmd[2048], out[8192];
+    fixture_db(db, sizeof db, 1);
+    th_tmpname(dir, sizeof dir, ".report");
+    snprintf(cmd, sizeof cmd, "PATH=/nonexistent '%s' report '%s' --format html --out '%s'",
+             th_bin(), db, dir);
+    cr_assert_eq(th_run(cmd, out, sizeof out), 0, "%s", out);
+    cr_assert(strstr(out, "gnuplot not found on PATH, so the figures were skipped"), "%s", out);
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    const char *html = slurp(path);
+    cr_assert(strstr(html, "<h2>Summary</h2>") && strstr(html, "qoe.rebuffer_ratio"),
+              "no summary");
+    cr_assert(strstr(html, "The figures were skipped: gnuplot was not found"), "no note");
+    cr_assert_null(strstr(html, "<figure>"), "a figure without gnuplot");
+    snprintf(path, sizeof path, "%s/concurrency.tsv", dir);
+    cr_assert_not_null(th_slurp(path, NULL), "the data files were not written");
 }
