@@ -132,9 +132,11 @@ fuzz: fuzz-build
 # Every scenario (quickstart first) under valgrind, each with the --set
 # assignments of its line in tests/valgrind.txt (a small sample, for some
 # a shorter duration: at most ~2-3 minutes each under valgrind), then the
-# other commands on small inputs: any leak (definite, indirect, possible)
-# or invalid access fails. Prints each step's wall seconds. `make valgrind
-# VALGRIND_SCENARIOS=scenarios/quickstart.json` runs only the quickstart.
+# other commands on small inputs (a four-run sweep of tests/data/
+# sweep_small.json, compared, merged, reported): any leak (definite,
+# indirect, possible) or invalid access fails. Prints each step's wall
+# seconds. `make valgrind VALGRIND_SCENARIOS=scenarios/quickstart.json`
+# runs only the quickstart (and the commands).
 VALGRIND_SCENARIOS ?= scenarios/quickstart.json $(filter-out scenarios/quickstart.json,$(sort $(wildcard scenarios/*.json)))
 VALGRIND_RUN := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1
 valgrind: deps
@@ -150,13 +152,20 @@ valgrind: deps
 	  $(VALGRIND_RUN) $(BUILD)/lastmile report $$db >/dev/null; \
 	  echo "   $$n: clean, $$(( $$(date +%s) - t0 )) s (run and report)"; \
 	done
-	@set -e; echo "== valgrind: validate, play, cache, ladder, and a refused scenario"; t0=$$(date +%s); \
+	@set -e; echo "== valgrind: validate, play, cache, ladder, a refused scenario, sweep, compare, merge, html"; \
+	  t0=$$(date +%s); d=$(BUILD)/valgrind; rm -rf $$d/sweep.db $$d/sweep.db.sweep-* $$d/merged.db $$d/report; \
 	  $(VALGRIND_RUN) $(BUILD)/lastmile validate scenarios/minimal.json >/dev/null; \
 	  $(VALGRIND_RUN) $(BUILD)/lastmile play --trace tests/data/traces/dsl-evening.json >/dev/null; \
 	  $(VALGRIND_RUN) $(BUILD)/lastmile cache --zipf 1000,0.8,20000 --policy lru,lfu,s3-fifo,perfect-lfu --size 10% >/dev/null; \
 	  $(VALGRIND_RUN) $(BUILD)/lastmile cache --trace tests/data/trace_tiny.csv --policy lru --size 100 >/dev/null; \
 	  $(VALGRIND_RUN) $(BUILD)/lastmile ladder --complexity 0.5 >/dev/null; \
 	  rc=0; $(VALGRIND_RUN) $(BUILD)/lastmile validate tests/data/bad/duplicate_site_ids.json 2>/dev/null || rc=$$?; [ $$rc -eq 2 ]; \
+	  $(VALGRIND_RUN) $(BUILD)/lastmile sweep tests/data/sweep_small.json --db $$d/sweep.db --jobs 1 --quiet >/dev/null; \
+	  $(VALGRIND_RUN) $(BUILD)/lastmile compare $$d/sweep.db:player.abr=throughput $$d/sweep.db:player.abr=bola \
+	    --metric offload.embedded:1000% >/dev/null; \
+	  $(VALGRIND_RUN) $(BUILD)/lastmile merge $$d/merged.db $$d/sweep.db >/dev/null; \
+	  $(VALGRIND_RUN) $(BUILD)/lastmile report $$d/merged.db --run all >/dev/null; \
+	  $(VALGRIND_RUN) $(BUILD)/lastmile report $$d/merged.db --run 1 --format html --out $$d/report >/dev/null; \
 	  echo "   commands: clean, $$(( $$(date +%s) - t0 )) s"
 	@echo "valgrind: no leak, no invalid access"
 
