@@ -168,7 +168,7 @@ struct results {
 static void fail_file(struct error *err, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void fail_file_v(struct error *err, int system, const char *path, const char *fmt,
+static void fail_file_v(struct error *err, int is_system, const char *path, const char *fmt,
                         va_list ap)
 {
     if (!err)
@@ -176,7 +176,7 @@ static void fail_file_v(struct error *err, int system, const char *path, const c
     error_file(err, path);
     err->path[0] = '\0';
     err->line = err->col = 0;
-    err->system = system;
+    err->system = is_system;
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 }
 
@@ -493,7 +493,8 @@ static void open_failure(const char *path, sqlite3 *db, char *why, size_t n)
  * landed (a full or read-only disk): zero bytes and no journal beside it.
  * A zero-byte file would be taken as new by the next run anyway, but the
  * user asked for no file and should find none. A file that has bytes, or
- * a journal that the next connection must roll back, is left alone. */
+ * a journal (the next connection must roll it back, or another process is
+ * creating the schema in the same new file right now), is left alone. */
 static void remove_unborn(const char *path)
 {
     struct stat st;
