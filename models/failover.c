@@ -141,11 +141,13 @@ int failover_download(struct world *w, uint32_t id, double bytes)
      * here, a switch since the last ask (switch parity) asks again. Asking
      * only when the current place lacks the file kept clients that opened
      * on the IX (startup rung not embedded) there for good. */
-    uint32_t file = placement_file_of_title(w, s->title, s->codec, s->rung);
     int reask = (s->url & STEER_SWITCH) != sw && s->res[0] != NONE;   /* a new file */
     if ((s->url & (STEER_REROUTE | STEER_URL_MASK)) || (flags & VIEW_DOWN)
         || ((flags & (VIEW_DRAINED | VIEW_ERRORS)) && (s->url & STEER_PARITY) != parity)
         || (s->url & STEER_SWITCH) != sw) {
+        /* Looked up only here: file_first is a cache miss per download
+         * at a million sessions, and most downloads do not ask. */
+        uint32_t file = placement_file_of_title(w, s->title, s->codec, s->rung);
         struct steer_list l;
         int failed = (s->url & STEER_URL_MASK) != 0;
         control_plane_rank(w, s->isp, file, failed ? STEER_LIST_MAX : 1, &l);
