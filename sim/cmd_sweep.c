@@ -3,12 +3,13 @@
  *
  * SQLite wants one writer at a time, so no two processes share a file:
  * locally each run is a forked child writing its own database in a
- * temporary folder next to --db; under MPI each rank writes one database
- * for all its runs. At the end one process merges them all into --db in a
- * single transaction, in run order (sweep_runs.run_index), so the run ids
- * and rows are the same whatever the number of processes. A sweep killed
- * before the merge leaves --db untouched (and the folder, to delete);
- * killed during the merge, the transaction rolls back. The tags
+ * temporary folder next to --db, and the sweep's own process copies each
+ * finished run into --db while later runs still run; under MPI each rank
+ * writes one database for all its runs and rank 0 merges them at the end.
+ * Either way the copy is one transaction of --db, in run order
+ * (sweep_runs.run_index), so the run ids and rows are the same whatever
+ * the number of processes, and a sweep killed or failed at any point
+ * leaves --db as it was (and the folder, to delete or merge by hand). The tags
  * (sim/sweep_tag.c) stay out of the digest: a run's digest is the one
  * `lastmile run` prints for the same scenario, --set values and seed. */
 #include "sim/cmd_sweep.h"
@@ -92,50 +93,134 @@ static int run_one(const struct sweep *s, int i, const char *db, int quiet)
     return rc;
 }
 
-/* Forks up to jobs children, one per run; each writes dir/run-I.db. */
-static int run_local(const struct sweep *s, const char *dir, int jobs, int quiet)
+/* Run i's own database in dir. */
+static void run_db(char *buf, size_t size, const char *dir, int i)
 {
-    int next = 0, running = 0, failed = 0;
-    while (next < s->nruns || running > 0) {
-        while (!failed && running < jobs && next < s->nruns) {
-            char db[1200];
-            snprintf(db, sizeof db, "%s/run-%06d.db", dir, next);
-            fflush(stdout);
-            fflush(stderr);
-            pid_t pid = fork();
-            if (pid < 0) {
-                fprintf(stderr, "lastmile sweep: cannot start a process: %s\n", strerror(errno));
-                failed = 1;
-                break;
-            }
-            if (pid == 0) {
-                int rc = run_one(s, next, db, quiet);
-                fflush(stdout);
-                fflush(stderr);
-                _exit(rc);
-            }
-            next++;
-            running++;
-        }
-        if (running == 0)
-            break;
-        int st;
-        pid_t done = wait(&st);
-        if (done < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        running--;
-        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-            if (!failed)
+    snprintf(buf, size, "%s/run-%06d.db", dir, i);
+}
+
+/* Copies run i (the one run of its own database) into the merge. */
+static int merge_one(struct merger *m, const char *dir, int i, int64_t *new_id,
+                     struct error *err)
+{
+    char path[1200];
+    run_db(path, sizeof path, dir, i);
+    int64_t *ids;
+    int n;
+    if (merge_list_runs(path, &ids, &n, err) != 0)
+        return -1;
+    int rc = -1;
+    if (n != 1) {
+        error_file(err, path);
+        error_set(err, "holds %d runs, a sweep's run database holds 1", n);
+    } else {
+        rc = merger_add(m, &(struct merge_source){ .path = path, .run_id = ids[0] }, new_id,
+                        err);
+    }
+    free(ids);
+    return rc;
+}
+
+struct local {
+    pid_t *pid;                     /* by run; 0 once reaped */
+    signed char *state;             /* by run: 0 not done, 1 done, -1 failed */
+    int next, running, failed;
+};
+
+/* Notes the end of a child. */
+static void reaped(struct local *l, const struct sweep *s, pid_t pid, int st)
+{
+    for (int i = 0; i < s->nruns; i++)
+        if (l->pid[i] == pid) {
+            l->pid[i] = 0;
+            l->running--;
+            int ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+            l->state[i] = ok ? 1 : -1;
+            if (!ok && !l->failed)
                 fprintf(stderr, "lastmile sweep: a run failed (%s %d); stopping after the"
                         " runs under way\n", WIFEXITED(st) ? "exit status" : "signal",
                         WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
-            failed = 1;
+            l->failed |= !ok;
+            return;
         }
+}
+
+/* Forks children while fewer than jobs run. */
+static void start_runs(struct local *l, const struct sweep *s, const char *dir, int jobs,
+                       int quiet)
+{
+    while (!l->failed && l->running < jobs && l->next < s->nruns) {
+        char db[1200];
+        run_db(db, sizeof db, dir, l->next);
+        fflush(stdout);
+        fflush(stderr);
+        pid_t pid = fork();
+        if (pid < 0) {
+            fprintf(stderr, "lastmile sweep: cannot start a process: %s\n", strerror(errno));
+            l->failed = 1;
+            return;
+        }
+        if (pid == 0) {
+            int rc = run_one(s, l->next, db, quiet);
+            fflush(stdout);
+            fflush(stderr);
+            _exit(rc);
+        }
+        l->pid[l->next++] = pid;
+        l->running++;
     }
-    return failed ? 1 : 0;
+}
+
+/* Runs the sweep on up to jobs forked children, one per run, each writing
+ * dir/run-I.db, and merges each finished run into m in run order while
+ * the later ones still run: the merge (a row-by-row copy, a quarter of a
+ * sweep's time when it waited for the last run) overlaps the runs instead
+ * of following them. ids receives the runs' ids in the output. */
+static int run_local(const struct sweep *s, const char *dir, int jobs, int quiet,
+                     struct merger *m, int64_t *ids)
+{
+    struct local l = { .pid = calloc((size_t)s->nruns + 1, sizeof *l.pid),
+                       .state = calloc((size_t)s->nruns + 1, 1) };
+    if (!l.pid || !l.state) {
+        fprintf(stderr, "lastmile sweep: out of memory\n");
+        free(l.pid);
+        free(l.state);
+        return 1;
+    }
+    int merged = 0, merge_failed = 0;
+    struct error err = {0};
+    for (;;) {
+        int st;
+        pid_t done;
+        while (l.running > 0 && (done = waitpid(-1, &st, WNOHANG)) > 0)
+            reaped(&l, s, done, st);
+        if (l.failed || merge_failed) {
+            l.failed = 1;
+            if (l.running == 0)
+                break;
+        } else {
+            start_runs(&l, s, dir, jobs, quiet);
+        }
+        if (!l.failed && merged < s->nruns && l.state[merged] == 1) {
+            if (merge_one(m, dir, merged, &ids[merged], &err) != 0) {
+                error_print(&err, stderr);
+                merge_failed = 1;
+            }
+            merged++;
+            continue;
+        }
+        if (merged == s->nruns || l.running == 0)
+            break;
+        done = wait(&st);
+        if (done > 0)
+            reaped(&l, s, done, st);
+        else if (errno != EINTR)
+            break;
+    }
+    int rc = l.failed || merged < s->nruns ? 1 : 0;
+    free(l.pid);
+    free(l.state);
+    return rc;
 }
 
 /* This rank's runs (i = rank, rank + size, ...) into dir/rank-R.db. */
@@ -245,8 +330,58 @@ static void remove_dir(const char *dir, char **paths, int npaths)
     rmdir(dir);
 }
 
-/* Merges the databases of dir into db in run order. 0, or 1/2 with a
- * message. */
+static void print_done(const struct sweep *s, const char *db, int64_t first, int64_t last,
+                       double t0, int procs, const char *how)
+{
+    printf("sweep %s: %d runs (%d point%s x %d seed%s) in %s as runs %" PRId64 "-%" PRId64
+           ", %.1f s on %d %s\n", s->name, s->nruns, s->npoints, s->npoints == 1 ? "" : "s",
+           s->nseeds, s->nseeds == 1 ? "" : "s", db, first, last, now_s() - t0, procs, how);
+}
+
+/* The local sweep: its runs, merged as they finish, then the commit. 0,
+ * or 1 with a message; db is untouched unless every run was merged. */
+static int sweep_local(const struct sweep *s, const char *dir, const char *db, int jobs,
+                       int quiet, double t0)
+{
+    struct error err = {0};
+    int64_t *ids = malloc((size_t)(s->nruns ? s->nruns : 1) * sizeof *ids);
+    struct merger *m = ids ? merger_begin(db, &err) : NULL;
+    if (!m) {
+        if (!ids)
+            error_set(&err, "out of memory");
+        error_print(&err, stderr);
+        free(ids);
+        return 1;
+    }
+    int rc = run_local(s, dir, jobs, quiet, m, ids);
+    if (rc != 0) {
+        merger_abort(m);
+        fprintf(stderr, "lastmile sweep: a run failed or could not be merged; %s is untouched"
+                " and the finished runs are in %s (lastmile merge can add them to a database"
+                " by hand)\n", db, dir);
+    } else if (merger_commit(m, &err) != 0) {
+        error_print(&err, stderr);
+        fprintf(stderr, "lastmile sweep: the runs are kept in %s (lastmile merge can add them"
+                " to a database by hand)\n", dir);
+        rc = 1;
+    } else {
+        for (int i = 0; i < s->nruns; i++) {
+            char path[1200], journal[1300];
+            run_db(path, sizeof path, dir, i);
+            snprintf(journal, sizeof journal, "%s-journal", path);
+            unlink(path);
+            unlink(journal);
+        }
+        rmdir(dir);
+        print_done(s, db, s->nruns ? ids[0] : 0, s->nruns ? ids[s->nruns - 1] : 0, t0, jobs,
+                   "processes");
+    }
+    free(ids);
+    return rc;
+}
+
+/* Merges the databases of dir into db in run order (under MPI, once every
+ * rank has finished). 0, or 1/2 with a message. */
 static int merge_all(const struct sweep *s, const char *dir, const char *db, double t0,
                      int procs, const char *how)
 {
@@ -276,10 +411,7 @@ static int merge_all(const struct sweep *s, const char *dir, const char *db, dou
                 " to a database by hand)\n", dir);
     } else {
         remove_dir(dir, paths, npaths);
-        printf("sweep %s: %d runs (%d point%s x %d seed%s) in %s as runs %" PRId64 "-%" PRId64
-               ", %.1f s on %d %s\n", s->name, s->nruns, s->npoints, s->npoints == 1 ? "" : "s",
-               s->nseeds, s->nseeds == 1 ? "" : "s", db, n ? ids[0] : 0, n ? ids[n - 1] : 0,
-               now_s() - t0, procs, how);
+        print_done(s, db, n ? ids[0] : 0, n ? ids[n - 1] : 0, t0, procs, how);
     }
     for (int i = 0; i < npaths; i++)
         free(paths[i]);
@@ -370,7 +502,12 @@ int cmd_sweep(int argc, char **argv)
                s.npoints, s.npoints == 1 ? "" : "s", s.nseeds, s.nseeds == 1 ? "" : "s",
                s.scenario, mpi ? size : jobs, mpi ? "MPI ranks" : "processes");
     fflush(stdout);
-    int rc = mpi ? run_rank(&s, dir, rank, size, quiet) : run_local(&s, dir, jobs, quiet);
+    if (!mpi) {
+        int rc = sweep_local(&s, dir, db, jobs, quiet, t0);
+        sweep_free(&s);
+        return rc;
+    }
+    int rc = run_rank(&s, dir, rank, size, quiet);
     ok = sweep_mpi_all_ok(rc == 0);
     if (!ok) {
         if (rank == 0)
@@ -378,7 +515,7 @@ int cmd_sweep(int argc, char **argv)
                     " runs are in %s\n", db, dir);
         rc = 1;
     } else if (rank == 0) {
-        rc = merge_all(&s, dir, db, t0, mpi ? size : jobs, mpi ? "MPI ranks" : "processes");
+        rc = merge_all(&s, dir, db, t0, size, "MPI ranks");
     }
     sweep_free(&s);
     sweep_mpi_all_ok(1);

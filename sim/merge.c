@@ -257,57 +257,108 @@ static int copy_run(struct copier *c, sqlite3 *src, const struct merge_source *m
     return 0;
 }
 
-int merge_runs(const char *out_path, const struct merge_source *src, int n,
-               int64_t *new_ids, struct error *err)
+struct merger {
+    struct copier c;
+    sqlite3 *cur;                   /* the input read last, kept open for the next run */
+    char *cur_path;
+};
+
+static void merger_free(struct merger *m)
+{
+    sqlite3_close(m->cur);
+    free(m->cur_path);
+    sqlite3_close(m->c.out);
+    for (int t = 0; t < m->c.ntables; t++) {
+        free(m->c.tables[t]);
+        free(m->c.cols[t]);
+    }
+    free(m);
+}
+
+struct merger *merger_begin(const char *out_path, struct error *err)
 {
     struct results *r = results_open(out_path, err);
     if (!r)
-        return -1;
+        return NULL;
     results_close(r);
-    struct copier c = { .out_path = out_path };
-    int rc = -1;
-    if (sqlite3_open_v2(out_path, &c.out, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        sql_fail(err, out_path, c.out, "cannot open the output database");
-        goto done;
+    struct merger *m = calloc(1, sizeof *m);
+    if (!m) {
+        error_set(err, "out of memory");
+        return NULL;
     }
-    sqlite3_busy_timeout(c.out, 60000);
-    if (sqlite3_exec(c.out, "PRAGMA journal_mode = DELETE; PRAGMA cache_size = -65536;"
+    m->c.out_path = out_path;
+    if (sqlite3_open_v2(out_path, &m->c.out, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sql_fail(err, out_path, m->c.out, "cannot open the output database");
+        merger_free(m);
+        return NULL;
+    }
+    sqlite3_busy_timeout(m->c.out, 60000);
+    if (sqlite3_exec(m->c.out, "PRAGMA journal_mode = DELETE; PRAGMA cache_size = -65536;"
                      " BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        sql_fail(err, out_path, c.out, "cannot begin writing the output database");
-        goto done;
+        sql_fail(err, out_path, m->c.out, "cannot begin writing the output database");
+        merger_free(m);
+        return NULL;
     }
-    if (sweep_tag_create(c.out, out_path, err) != 0 || read_tables(&c, err) != 0)
-        goto done;
-    sqlite3 *cur = NULL;
-    const char *cur_path = NULL;
-    for (int i = 0; i < n; i++) {
-        if (!cur_path || strcmp(cur_path, src[i].path) != 0) {
-            sqlite3_close(cur);
-            cur_path = src[i].path;
-            if (!(cur = results_open_read(cur_path, err)))
-                goto done;
+    if (sweep_tag_create(m->c.out, out_path, err) != 0 || read_tables(&m->c, err) != 0) {
+        merger_abort(m);
+        return NULL;
+    }
+    return m;
+}
+
+int merger_add(struct merger *m, const struct merge_source *src, int64_t *new_id,
+               struct error *err)
+{
+    if (!m->cur_path || strcmp(m->cur_path, src->path) != 0) {
+        sqlite3_close(m->cur);
+        m->cur = NULL;
+        free(m->cur_path);
+        if (!(m->cur_path = strdup(src->path))) {
+            error_set(err, "out of memory");
+            return -1;
         }
-        int64_t id;
-        if (copy_run(&c, cur, &src[i], &id, err) != 0) {
-            sqlite3_close(cur);
-            goto done;
+        if (!(m->cur = results_open_read(src->path, err)))
+            return -1;
+    }
+    int64_t id;
+    if (copy_run(&m->c, m->cur, src, &id, err) != 0)
+        return -1;
+    if (new_id)
+        *new_id = id;
+    return 0;
+}
+
+int merger_commit(struct merger *m, struct error *err)
+{
+    sqlite3_close(m->cur);
+    m->cur = NULL;
+    if (sqlite3_exec(m->c.out, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        sql_fail(err, m->c.out_path, m->c.out, "cannot commit the merge");
+        merger_abort(m);
+        return -1;
+    }
+    merger_free(m);
+    return 0;
+}
+
+void merger_abort(struct merger *m)
+{
+    if (!m)
+        return;
+    sqlite3_exec(m->c.out, "ROLLBACK", NULL, NULL, NULL);
+    merger_free(m);
+}
+
+int merge_runs(const char *out_path, const struct merge_source *src, int n,
+               int64_t *new_ids, struct error *err)
+{
+    struct merger *m = merger_begin(out_path, err);
+    if (!m)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (merger_add(m, &src[i], new_ids ? &new_ids[i] : NULL, err) != 0) {
+            merger_abort(m);
+            return -1;
         }
-        if (new_ids)
-            new_ids[i] = id;
-    }
-    sqlite3_close(cur);
-    if (sqlite3_exec(c.out, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        sql_fail(err, out_path, c.out, "cannot commit the merge");
-        goto done;
-    }
-    rc = 0;
-done:
-    if (c.out && rc != 0)
-        sqlite3_exec(c.out, "ROLLBACK", NULL, NULL, NULL);
-    sqlite3_close(c.out);
-    for (int t = 0; t < c.ntables; t++) {
-        free(c.tables[t]);
-        free(c.cols[t]);
-    }
-    return rc;
+    return merger_commit(m, err);
 }

@@ -28,4 +28,17 @@ int merge_list_runs(const char *path, int64_t **ids, int *n, struct error *err);
 int merge_runs(const char *out_path, const struct merge_source *src, int n,
                int64_t *new_ids, struct error *err);
 
+/* The same, one run at a time: a sweep merges each run as it finishes,
+ * while later runs are still running (sim/cmd_sweep.c). merger_begin
+ * opens out_path (created when missing) and begins the one transaction;
+ * merger_add copies a run; merger_commit commits and frees; merger_abort
+ * rolls every added run back and frees (also after a failed merger_add,
+ * and NULL is fine). merger_commit frees on failure too. */
+struct merger;
+struct merger *merger_begin(const char *out_path, struct error *err);
+int merger_add(struct merger *m, const struct merge_source *src, int64_t *new_id,
+               struct error *err);
+int merger_commit(struct merger *m, struct error *err);
+void merger_abort(struct merger *m);
+
 #endif
