@@ -129,12 +129,14 @@ static void add_site(const struct world *w, struct steer_list *l, int site, uint
                      uint32_t link, uint8_t tier)
 {
     const struct site *s = &w->sites[site];
-    uint32_t best[STEER_PER_SITE];
+    uint32_t best[STEER_PER_SITE], copies[64];
     uint64_t score[STEER_PER_SITE];
     int n = 0;
-    for (uint32_t i = 0; i < s->noca; i++) {
-        uint32_t o = s->first_oca + i;
-        if (!oca_holds(w, o, file))
+    int ncopies = placement_site_copies(w, site, file, copies);
+    uint32_t ncand = ncopies >= 0 ? (uint32_t)ncopies : s->noca;
+    for (uint32_t i = 0; i < ncand; i++) {
+        uint32_t o = ncopies >= 0 ? copies[i] : s->first_oca + i;
+        if (ncopies < 0 && !oca_holds(w, o, file))
             continue;
         uint64_t h = steering_hrw(file, o);
         if (n == STEER_PER_SITE && h <= score[n - 1])

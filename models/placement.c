@@ -222,6 +222,26 @@ uint32_t placement_site_holder(const struct world *w, int site, uint32_t file, u
     return NONE;
 }
 
+int placement_site_copies(const struct world *w, int site, uint32_t file, uint32_t *out)
+{
+    const struct placement *pl = w->placement;
+    if (!pl || pl->caches)
+        return -1;
+    const struct site_place *sp = &pl->s[site];
+    uint32_t first = w->sites[site].first_oca;
+    int n = 0;
+    if (bit(sp->held, file))
+        out[n++] = first + first_of(sp, file);
+    const struct extra_copies *e = sp->nextra ? extra_find(sp, file) : NULL;
+    if (e && e->held) {
+        placement_rank_of(w, site, file, pl->order);
+        for (uint32_t j = 1; j < 64 && j < w->sites[site].noca; j++)
+            if (e->held >> j & 1)
+                out[n++] = first + pl->order[j];
+    }
+    return n;
+}
+
 /* Static placement: whole titles, a bitset over titles per OCA. */
 static void static_set_held(struct world *w, uint32_t oca, uint32_t file, int held)
 {
@@ -786,6 +806,7 @@ int placement_build(struct world *w)
         op->fill_rate_bps = sc->place.fill_rate_bps[cs->oca_kind];
         op->night_cap = sc->place.fill_volume_bytes[cs->oca_kind];
         if (cp && sc->place.cache_share > 0) {
+            pl->caches = 1;
             op->cache = cache_create(cp, (uint64_t)(cs->oca_storage_bytes * sc->place.cache_share), 0);
             if (!op->cache)
                 return -1;

@@ -89,6 +89,14 @@ void placement_set_held(struct world *w, uint32_t oca, uint32_t file, int held);
 /* Whether a placed copy of file on oca is servable (placement.c). */
 int placement_holds_placed(const struct world *w, uint32_t oca, uint32_t file);
 
+/* The OCAs of site holding a servable placed copy of file, into out (room
+ * for 64: copies go to ranks 0..63 only), in rendezvous rank order; their
+ * count. -1 where the answer is per OCA: static placement (whole titles
+ * per OCA) and reactive caches: ask oca_holds for each. The control plane
+ * reads a site's holders here instead of probing every OCA (a cache miss
+ * each, and with extra copies a rank computation each). */
+int placement_site_copies(const struct world *w, int site, uint32_t file, uint32_t *out);
+
 /* Placed and servable, or in the OCA's reactive cache. Static placement
  * (v1) places whole titles: a bitset over titles per OCA; the other
  * policies keep per-site plans (placement.c). */

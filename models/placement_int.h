@@ -55,6 +55,7 @@ struct placement {
     int nfirsts;
     int building;                   /* the initial plan: no fill lists */
     int twin;                       /* the last site planned from scratch, -1 none */
+    int caches;                     /* every OCA keeps a reactive cache */
     int64_t twin_day;               /* and its forecast day */
     double *demand_total;           /* per region: sum of the forecast */
     uint32_t nfiles;

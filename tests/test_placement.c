@@ -225,6 +225,47 @@ Test(placement, hashed_copies_follow_the_sites_rendezvous_order)
     wr_stop(&r);
 }
 
+/* The control plane reads a site's holders from placement_site_copies
+ * instead of asking every OCA: the two must agree on every file, in
+ * rendezvous rank order, and with extra copies (hashed's hot files). */
+Test(placement, site_copies_are_the_ocas_that_hold_the_file)
+{
+    struct world_run r;
+    start(&r, &(struct opts){ .duration = "10m", .seed = 6, .ocas = 4, .storage = "100TB", .alpha = 1.2,
+                              .placement = "\"policy\": \"hashed\"" }, 0);
+    const struct world *w = r.w;
+    int multi = 0;
+    for (int site = 0; site < w->nsites; site++) {
+        const struct site *st = &w->sites[site];
+        uint32_t order[64];
+        for (uint32_t f = 0; f < placement_nfiles(w); f++) {
+            uint32_t copies[64];
+            int n = placement_site_copies(w, site, f, copies);
+            cr_assert_geq(n, 0, "site %d has no reactive cache: its copies are known", site);
+            placement_rank_of(w, site, f, order);
+            int k = 0;
+            for (uint32_t j = 0; j < st->noca; j++) {
+                uint32_t o = st->first_oca + order[j];
+                if (!oca_holds(w, o, f))
+                    continue;
+                cr_assert_lt(k, n, "site %d file %u: OCA %u holds it but is not listed", site, f, o);
+                cr_assert_eq(copies[k], o, "site %d file %u: copy %d is OCA %u, listed %u", site, f,
+                             k, o, copies[k]);
+                k++;
+            }
+            cr_assert_eq(k, n, "site %d file %u: %d listed, %d hold it", site, f, n, k);
+            multi += n > 1;
+        }
+    }
+    cr_assert_gt(multi, 0, "no file with extra copies: the test would not cover them");
+    wr_stop(&r);
+    start(&r, &(struct opts){ .duration = "10m", .seed = 6,
+                              .placement = "\"policy\": \"none\", \"cache\": \"lru\"" }, 0);
+    uint32_t copies[64];
+    cr_assert_eq(placement_site_copies(r.w, 0, 0, copies), -1, "reactive caches are per OCA");
+    wr_stop(&r);
+}
+
 Test(placement, tiered_ix_holds_only_what_the_embedded_cluster_lacks)
 {
     struct world_run r;
