@@ -27,6 +27,15 @@ static int sql_fail(struct error *err, const char *path, sqlite3 *db, const char
     return -1;
 }
 
+/* A failure on the output, which results_open has already accepted as a
+ * lastmile database: the disk or the system (exit 1), not bad input. */
+static int out_fail(struct error *err, const char *path, sqlite3 *db, const char *what)
+{
+    sql_fail(err, path, db, what);
+    err->system = 1;
+    return -1;
+}
+
 int merge_list_runs(const char *path, int64_t **ids, int *n, struct error *err)
 {
     *ids = NULL;
@@ -86,7 +95,7 @@ static int read_tables(struct copier *c, struct error *err)
     if (sqlite3_prepare_v2(c->out, "SELECT name FROM sqlite_master WHERE type = 'table'"
                            " AND name NOT IN ('runs', 'schema_version') ORDER BY name", -1,
                            &s, NULL) != SQLITE_OK)
-        return sql_fail(err, c->out_path, c->out, "cannot read the schema");
+        return out_fail(err, c->out_path, c->out, "cannot read the schema");
     while (sqlite3_step(s) == SQLITE_ROW && c->ntables < MAX_TABLES) {
         const char *name = (const char *)sqlite3_column_text(s, 0);
         char sql[256], cols[2048];
@@ -155,7 +164,7 @@ static int copy_rows(struct copier *c, sqlite3 *src, const char *src_path, const
         len += (size_t)snprintf(sql + len, sizeof sql - len, ", ?%d", i + 2);
     snprintf(sql + len, len < sizeof sql ? sizeof sql - len : 0, ")");
     if (sqlite3_prepare_v2(c->out, sql, -1, &ins, NULL) != SQLITE_OK) {
-        sql_fail(err, c->out_path, c->out, "cannot write a run");
+        out_fail(err, c->out_path, c->out, "cannot write a run");
         goto out;
     }
     sqlite3_bind_int64(sel, 1, old_id);
@@ -164,7 +173,7 @@ static int copy_rows(struct copier *c, sqlite3 *src, const char *src_path, const
         for (int i = 0; i < ncols; i++)
             sqlite3_bind_value(ins, i + 2, sqlite3_column_value(sel, i));
         if (sqlite3_step(ins) != SQLITE_DONE) {
-            sql_fail(err, c->out_path, c->out, "cannot write a run");
+            out_fail(err, c->out_path, c->out, "cannot write a run");
             goto out;
         }
         sqlite3_reset(ins);
@@ -211,7 +220,7 @@ static int copy_run(struct copier *c, sqlite3 *src, const struct merge_source *m
     if (sqlite3_prepare_v2(c->out, "SELECT run_id FROM runs WHERE digest = ?1", -1, &dup, NULL)
         != SQLITE_OK) {
         sqlite3_finalize(s);
-        return sql_fail(err, c->out_path, c->out, "cannot read the runs table");
+        return out_fail(err, c->out_path, c->out, "cannot read the runs table");
     }
     sqlite3_bind_text(dup, 1, digest, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(dup) == SQLITE_ROW) {
@@ -232,7 +241,7 @@ static int copy_run(struct copier *c, sqlite3 *src, const struct merge_source *m
              " ?10, ?11)", run_cols);
     if (sqlite3_prepare_v2(c->out, sql, -1, &ins, NULL) != SQLITE_OK) {
         sqlite3_finalize(s);
-        return sql_fail(err, c->out_path, c->out, "cannot write the runs table");
+        return out_fail(err, c->out_path, c->out, "cannot write the runs table");
     }
     for (int i = 0; i < 11; i++)
         sqlite3_bind_value(ins, i + 1, sqlite3_column_value(s, i));
@@ -240,7 +249,7 @@ static int copy_run(struct copier *c, sqlite3 *src, const struct merge_source *m
     sqlite3_finalize(ins);
     sqlite3_finalize(s);
     if (st != SQLITE_DONE)
-        return sql_fail(err, c->out_path, c->out, "cannot write the runs table");
+        return out_fail(err, c->out_path, c->out, "cannot write the runs table");
     *new_id = sqlite3_last_insert_rowid(c->out);
     for (int t = 0; t < c->ntables; t++) {
         if (!src_has_table(src, c->tables[t])) {
@@ -288,14 +297,14 @@ struct merger *merger_begin(const char *out_path, struct error *err)
     }
     m->c.out_path = out_path;
     if (sqlite3_open_v2(out_path, &m->c.out, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        sql_fail(err, out_path, m->c.out, "cannot open the output database");
+        out_fail(err, out_path, m->c.out, "cannot open the output database");
         merger_free(m);
         return NULL;
     }
     sqlite3_busy_timeout(m->c.out, 60000);
     if (sqlite3_exec(m->c.out, "PRAGMA journal_mode = DELETE; PRAGMA cache_size = -65536;"
                      " BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        sql_fail(err, out_path, m->c.out, "cannot begin writing the output database");
+        out_fail(err, out_path, m->c.out, "cannot begin writing the output database");
         merger_free(m);
         return NULL;
     }
@@ -333,7 +342,7 @@ int merger_commit(struct merger *m, struct error *err)
     sqlite3_close(m->cur);
     m->cur = NULL;
     if (sqlite3_exec(m->c.out, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        sql_fail(err, m->c.out_path, m->c.out, "cannot commit the merge");
+        out_fail(err, m->c.out_path, m->c.out, "cannot commit the merge");
         merger_abort(m);
         return -1;
     }
