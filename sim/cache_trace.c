@@ -224,7 +224,7 @@ static const char *shown(const char *s, const char *e, char *buf, size_t n)
 static int push_request(struct cache_trace *t, uint64_t *cap, uint32_t obj)
 {
     if (t->nreq == *cap) {
-        uint64_t c = *cap ? *cap * 2 : 1 << 16;
+        uint64_t c = *cap ? *cap * 2 : 1 << 10;
         uint32_t *r = realloc(t->req, c * sizeof *r);
         if (!r)
             return -1;
