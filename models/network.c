@@ -13,7 +13,6 @@
 #include "models/access.h"
 #include "models/fairshare.h"
 #include "models/player.h"
-#include "sim/hugemem.h"
 
 const char *const tier_name[TIER_COUNT] = { "embedded", "ix", "origin", "cdn", "fill" };
 
@@ -37,10 +36,6 @@ static int grow_flows(struct network *n)
     if (!d)
         return -1;
     n->scratch = d;
-    hugemem_advise(f, cap * sizeof *f);
-    hugemem_advise(ids, cap * sizeof *ids);
-    hugemem_advise(is, (2 * (size_t)cap + FAIRSHARE_ISCRATCH(n->nres, cap)) * sizeof *is);
-    hugemem_advise(d, 3 * (size_t)cap * sizeof *d);
     /* New slots go on the free list in increasing order (the list is empty
      * when the pool grows). */
     for (uint32_t i = n->flow_cap; i < cap; i++) {

@@ -32,7 +32,6 @@
 #include "models/failover.h"
 #include "models/network.h"
 #include "models/metrics.h"
-#include "sim/hugemem.h"
 
 static int grow_sessions(struct world *w)
 {
@@ -45,8 +44,6 @@ static int grow_sessions(struct world *w)
     if (!ids)
         return -1;
     w->session_ids = ids;
-    hugemem_advise(s, cap * sizeof *s);         /* before the new part is touched */
-    hugemem_advise(ids, cap * sizeof *ids);
     for (uint32_t i = w->session_cap; i < cap; i++) {
         s[i].flow = i + 1 < cap ? i + 1 : NONE;         /* free-list link */
         s[i].gen = 0;

@@ -79,8 +79,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/hugemem.h"
-
 #define DIGIT_BITS  8                               /* base-256 digits */
 #define SLOTS       (1u << DIGIT_BITS)
 #define WORDS       (SLOTS / 64)                    /* bitmap words per level */
@@ -184,7 +182,6 @@ static int reserve(struct queue *q, size_t want)
     struct chunk *slab = aligned_alloc(64, add * sizeof *slab);
     if (!slab)
         return -1;
-    hugemem_advise(slab, add * sizeof *slab);
     q->slabs[q->nslabs++] = slab;
     /* The old slab's never-used chunks join the free list; the new slab is
      * handed out from its start, so pages are touched only when needed. */
