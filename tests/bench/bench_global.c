@@ -58,9 +58,10 @@ int main(void)
     const char *dur = env_or("LASTMILE_BENCH_GLOBAL_DURATION", "1m");
     const char *titles = env_or("LASTMILE_BENCH_GLOBAL_TITLES", "0");
     char path[1024], set_sample[64], set_dur[64], set_titles[64];
-    /* no database, so the period only sets how often the metrics flush; it
-     * must not exceed the duration */
-    const char *set_period = "metrics.period=\"1m\"";
+    /* No database, so the period only sets how often the metrics flush:
+     * once, at the end (it may not exceed the duration). */
+    char set_period[64];
+    snprintf(set_period, sizeof set_period, "metrics.period=\"%s\"", dur);
     snprintf(path, sizeof path, "%s/scenarios/global.json", root);
     snprintf(set_sample, sizeof set_sample, "sample=%s", sample);
     snprintf(set_dur, sizeof set_dur, "duration=\"%s\"", dur);
