@@ -122,20 +122,21 @@ static int merge_one(struct merger *m, const char *dir, int i, int64_t *new_id,
 }
 
 struct local {
-    pid_t *pid;                     /* by run; 0 once reaped */
+    pid_t *pid;                     /* by process slot (jobs of them); 0 when free */
+    int *run;                       /* by slot: the run its process runs */
     signed char *state;             /* by run: 0 not done, 1 done, -1 failed */
     int next, running, failed;
 };
 
 /* Notes the end of a child. */
-static void reaped(struct local *l, const struct sweep *s, pid_t pid, int st)
+static void reaped(struct local *l, int jobs, pid_t pid, int st)
 {
-    for (int i = 0; i < s->nruns; i++)
-        if (l->pid[i] == pid) {
-            l->pid[i] = 0;
+    for (int k = 0; k < jobs; k++)
+        if (l->pid[k] == pid) {
+            l->pid[k] = 0;
             l->running--;
             int ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-            l->state[i] = ok ? 1 : -1;
+            l->state[l->run[k]] = ok ? 1 : -1;
             if (!ok && !l->failed)
                 fprintf(stderr, "lastmile sweep: a run failed (%s %d); stopping after the"
                         " runs under way\n", WIFEXITED(st) ? "exit status" : "signal",
@@ -166,7 +167,11 @@ static void start_runs(struct local *l, const struct sweep *s, const char *dir, 
             fflush(stderr);
             _exit(rc);
         }
-        l->pid[l->next++] = pid;
+        int k = 0;
+        while (l->pid[k])
+            k++;                    /* a free slot: fewer than jobs run */
+        l->pid[k] = pid;
+        l->run[k] = l->next++;
         l->running++;
     }
 }
@@ -179,13 +184,13 @@ static void start_runs(struct local *l, const struct sweep *s, const char *dir, 
 static int run_local(const struct sweep *s, const char *dir, int jobs, int quiet,
                      struct merger *m, int64_t *ids)
 {
-    struct local l = { .pid = calloc((size_t)s->nruns + 1, sizeof *l.pid),
+    struct local l = { .pid = calloc((size_t)jobs, sizeof *l.pid),
+                       .run = calloc((size_t)jobs, sizeof *l.run),
                        .state = calloc((size_t)s->nruns + 1, 1) };
-    if (!l.pid || !l.state) {
+    int rc = 1;
+    if (!l.pid || !l.run || !l.state) {
         fprintf(stderr, "lastmile sweep: out of memory\n");
-        free(l.pid);
-        free(l.state);
-        return 1;
+        goto out;
     }
     int merged = 0, merge_failed = 0;
     struct error err = {0};
@@ -193,7 +198,7 @@ static int run_local(const struct sweep *s, const char *dir, int jobs, int quiet
         int st;
         pid_t done;
         while (l.running > 0 && (done = waitpid(-1, &st, WNOHANG)) > 0)
-            reaped(&l, s, done, st);
+            reaped(&l, jobs, done, st);
         if (l.failed || merge_failed) {
             l.failed = 1;
             if (l.running == 0)
@@ -213,12 +218,14 @@ static int run_local(const struct sweep *s, const char *dir, int jobs, int quiet
             break;
         done = wait(&st);
         if (done > 0)
-            reaped(&l, s, done, st);
+            reaped(&l, jobs, done, st);
         else if (errno != EINTR)
             break;
     }
-    int rc = l.failed || merged < s->nruns ? 1 : 0;
+    rc = l.failed || merged < s->nruns ? 1 : 0;
+out:
     free(l.pid);
+    free(l.run);
     free(l.state);
     return rc;
 }
@@ -351,6 +358,7 @@ static int sweep_local(const struct sweep *s, const char *dir, const char *db, i
             error_set(&err, "out of memory");
         error_print(&err, stderr);
         free(ids);
+        rmdir(dir);                 /* empty: no run started */
         return 1;
     }
     int rc = run_local(s, dir, jobs, quiet, m, ids);
