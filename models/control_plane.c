@@ -124,7 +124,10 @@ static void add(const struct world *w, struct steer_list *l, uint32_t res0, uint
     e->util = cp->util[res0];
 }
 
-/* The holders of file in site, in HRW order, at most STEER_PER_SITE. */
+/* The holders of file in site, in HRW order, at most STEER_PER_SITE. The
+ * candidates are the site's placed copies when placement knows them
+ * (placement_site_copies), else every OCA of the site, asked one by one
+ * (static placement, reactive caches). */
 static void add_site(const struct world *w, struct steer_list *l, int site, uint32_t file,
                      uint32_t link, uint8_t tier)
 {
