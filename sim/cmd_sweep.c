@@ -3,8 +3,8 @@
  *
  * SQLite wants one writer at a time, so no two processes share a file:
  * locally each run is a forked child writing its own database in a
- * temporary folder next to --db, and the sweep's own process copies each
- * finished run into --db while later runs still run; under MPI each rank
+ * temporary folder next to --db, and a merge process (sim/sweep_merge.c)
+ * copies each finished run into --db while later runs still run; under MPI each rank
  * writes one database for all its runs and rank 0 merges them at the end.
  * Either way the copy is one transaction of --db, in run order
  * (sweep_runs.run_index), so the run ids and rows are the same whatever
@@ -31,6 +31,7 @@
 #include "sim/run.h"
 #include "sim/scenario.h"
 #include "sim/sweep_load.h"
+#include "sim/sweep_merge.h"
 #include "sim/sweep_mpi.h"
 #include "sim/sweep_tag.h"
 
@@ -93,34 +94,6 @@ static int run_one(const struct sweep *s, int i, const char *db, int quiet)
     return rc;
 }
 
-/* Run i's own database in dir. */
-static void run_db(char *buf, size_t size, const char *dir, int i)
-{
-    snprintf(buf, size, "%s/run-%06d.db", dir, i);
-}
-
-/* Copies run i (the one run of its own database) into the merge. */
-static int merge_one(struct merger *m, const char *dir, int i, int64_t *new_id,
-                     struct error *err)
-{
-    char path[1200];
-    run_db(path, sizeof path, dir, i);
-    int64_t *ids;
-    int n;
-    if (merge_list_runs(path, &ids, &n, err) != 0)
-        return -1;
-    int rc = -1;
-    if (n != 1) {
-        error_file(err, path);
-        error_set(err, "holds %d runs, a sweep's run database holds 1", n);
-    } else {
-        rc = merger_add(m, &(struct merge_source){ .path = path, .run_id = ids[0] }, new_id,
-                        err);
-    }
-    free(ids);
-    return rc;
-}
-
 struct local {
     pid_t *pid;                     /* by process slot (jobs of them); 0 when free */
     int *run;                       /* by slot: the run its process runs */
@@ -148,11 +121,11 @@ static void reaped(struct local *l, int jobs, pid_t pid, int st)
 
 /* Forks children while fewer than jobs run. */
 static void start_runs(struct local *l, const struct sweep *s, const char *dir, int jobs,
-                       int quiet)
+                       int quiet, struct sweep_merge *m)
 {
     while (!l->failed && l->running < jobs && l->next < s->nruns) {
         char db[1200];
-        run_db(db, sizeof db, dir, l->next);
+        sweep_run_db(db, sizeof db, dir, l->next);
         fflush(stdout);
         fflush(stderr);
         pid_t pid = fork();
@@ -162,6 +135,7 @@ static void start_runs(struct local *l, const struct sweep *s, const char *dir, 
             return;
         }
         if (pid == 0) {
+            sweep_merge_leave(m);
             int rc = run_one(s, l->next, db, quiet);
             fflush(stdout);
             fflush(stderr);
@@ -182,7 +156,7 @@ static void start_runs(struct local *l, const struct sweep *s, const char *dir, 
  * sweep's time when it waited for the last run) overlaps the runs instead
  * of following them. ids receives the runs' ids in the output. */
 static int run_local(const struct sweep *s, const char *dir, int jobs, int quiet,
-                     struct merger *m, int64_t *ids)
+                     struct sweep_merge *m, int64_t *ids)
 {
     struct local l = { .pid = calloc((size_t)jobs, sizeof *l.pid),
                        .run = calloc((size_t)jobs, sizeof *l.run),
@@ -204,10 +178,10 @@ static int run_local(const struct sweep *s, const char *dir, int jobs, int quiet
             if (l.running == 0)
                 break;
         } else {
-            start_runs(&l, s, dir, jobs, quiet);
+            start_runs(&l, s, dir, jobs, quiet, m);
         }
         if (!l.failed && merged < s->nruns && l.state[merged] == 1) {
-            if (merge_one(m, dir, merged, &ids[merged], &err) != 0) {
+            if (sweep_merge_add(m, merged, &ids[merged], &err) != 0) {
                 error_print(&err, stderr);
                 merge_failed = 1;
             }
@@ -352,7 +326,7 @@ static int sweep_local(const struct sweep *s, const char *dir, const char *db, i
 {
     struct error err = {0};
     int64_t *ids = malloc((size_t)(s->nruns ? s->nruns : 1) * sizeof *ids);
-    struct merger *m = ids ? merger_begin(db, &err) : NULL;
+    struct sweep_merge *m = ids ? sweep_merge_start(db, dir, &err) : NULL;
     if (!m) {
         if (!ids)
             error_set(&err, "out of memory");
@@ -363,11 +337,11 @@ static int sweep_local(const struct sweep *s, const char *dir, const char *db, i
     }
     int rc = run_local(s, dir, jobs, quiet, m, ids);
     if (rc != 0) {
-        merger_abort(m);
+        sweep_merge_abort(m);
         fprintf(stderr, "lastmile sweep: a run failed or could not be merged; %s is untouched"
                 " and the finished runs are in %s (lastmile merge can add them to a database"
                 " by hand)\n", db, dir);
-    } else if (merger_commit(m, &err) != 0) {
+    } else if (sweep_merge_commit(m, &err) != 0) {
         error_print(&err, stderr);
         fprintf(stderr, "lastmile sweep: the runs are kept in %s (lastmile merge can add them"
                 " to a database by hand)\n", dir);
@@ -375,7 +349,7 @@ static int sweep_local(const struct sweep *s, const char *dir, const char *db, i
     } else {
         for (int i = 0; i < s->nruns; i++) {
             char path[1200], journal[1300];
-            run_db(path, sizeof path, dir, i);
+            sweep_run_db(path, sizeof path, dir, i);
             snprintf(journal, sizeof journal, "%s-journal", path);
             unlink(path);
             unlink(journal);
