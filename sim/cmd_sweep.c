@@ -151,10 +151,11 @@ static void start_runs(struct local *l, const struct sweep *s, const char *dir, 
 }
 
 /* Runs the sweep on up to jobs forked children, one per run, each writing
- * dir/run-I.db, and merges each finished run into m in run order while
- * the later ones still run: the merge (a row-by-row copy, a quarter of a
- * sweep's time when it waited for the last run) overlaps the runs instead
- * of following them. ids receives the runs' ids in the output. */
+ * dir/run-I.db, and has each finished run merged into m in run order
+ * while the later ones still run: the merge (a row-by-row copy, a quarter
+ * of a sweep's CPU time) overlaps the runs instead of following them, and
+ * the sweep does not wait for it to start the next run. ids receives the
+ * runs' ids in the output. */
 static int run_local(const struct sweep *s, const char *dir, int jobs, int quiet,
                      struct sweep_merge *m, int64_t *ids)
 {
@@ -166,7 +167,7 @@ static int run_local(const struct sweep *s, const char *dir, int jobs, int quiet
         fprintf(stderr, "lastmile sweep: out of memory\n");
         goto out;
     }
-    int merged = 0, merge_failed = 0;
+    int asked = 0, merged = 0, merge_failed = 0;
     struct error err = {0};
     for (;;) {
         int st;
@@ -180,21 +181,23 @@ static int run_local(const struct sweep *s, const char *dir, int jobs, int quiet
         } else {
             start_runs(&l, s, dir, jobs, quiet, m);
         }
-        if (!l.failed && merged < s->nruns && l.state[merged] == 1) {
-            if (sweep_merge_add(m, merged, &ids[merged], &err) != 0) {
+        while (!l.failed && asked < s->nruns && l.state[asked] == 1)
+            if (sweep_merge_request(m, asked++, &err) != 0 ||
+                sweep_merge_collect(m, 0, ids, &merged, &err) != 0) {
                 error_print(&err, stderr);
-                merge_failed = 1;
+                merge_failed = l.failed = 1;
             }
-            merged++;
-            continue;
-        }
-        if (merged == s->nruns || l.running == 0)
+        if (asked == s->nruns || l.running == 0)
             break;
         done = wait(&st);
         if (done > 0)
             reaped(&l, jobs, done, st);
         else if (errno != EINTR)
             break;
+    }
+    if (!l.failed && asked == s->nruns && sweep_merge_collect(m, 1, ids, &merged, &err) != 0) {
+        error_print(&err, stderr);
+        l.failed = 1;
     }
     rc = l.failed || merged < s->nruns ? 1 : 0;
 out:

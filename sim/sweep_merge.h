@@ -22,10 +22,18 @@ struct sweep_merge;
  * NULL with err filled when db cannot be opened or the process cannot
  * start. */
 struct sweep_merge *sweep_merge_start(const char *db, const char *dir, struct error *err);
-/* Copies run i (the one run of its database) into db; *new_id receives
- * its id there. 0, or -1 with err filled (and the merge is then aborted:
- * only sweep_merge_abort may follow). */
-int sweep_merge_add(struct sweep_merge *m, int i, int64_t *new_id, struct error *err);
+/* Asks for run i (the one run of its database) to be copied into db,
+ * without waiting: the sweep's process goes on starting runs while the
+ * merge process copies. Runs are asked for in order, each once. 0, or -1
+ * with err filled when the merge process is gone. */
+int sweep_merge_request(struct sweep_merge *m, int i, struct error *err);
+/* Takes the answers in: ids[k] receives run k's id in db as run k is
+ * copied; *merged counts the runs copied. With wait, blocks until every
+ * run asked for is answered; without, takes what has come. 0, or -1 with
+ * err filled when a copy failed (the merge is then aborted: only
+ * sweep_merge_abort may follow). */
+int sweep_merge_collect(struct sweep_merge *m, int wait, int64_t *ids, int *merged,
+                        struct error *err);
 /* Commits and waits for the process to end. 0, or -1 with err filled.
  * Frees m either way. */
 int sweep_merge_commit(struct sweep_merge *m, struct error *err);

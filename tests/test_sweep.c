@@ -217,3 +217,42 @@ Test(sweep, a_killed_sweep_leaves_the_database_as_it_was)
     unlink(sweep);
     unlink(db);
 }
+
+/* The sweep's process killed alone, its runs still running: the merge
+ * process sees the socket close at once (the runs let go of it), rolls
+ * back and frees --db, so another writer gets in without waiting for the
+ * runs to end. */
+Test(sweep, the_sweep_process_killed_alone_frees_the_database_at_once)
+{
+    char scen[512], sweep[256], db[256], cmd[3000];
+    static char out[1 << 14];
+    th_path(scen, sizeof scen, "scenarios/quickstart.json");
+    th_tmpname(sweep, sizeof sweep, "-alone.json");
+    th_tmpname(db, sizeof db, "-alone.db");
+    FILE *f = fopen(sweep, "w");
+    cr_assert_not_null(f);
+    /* Runs of a minute or more each (quickstart's 100 000 subscribers for
+     * 12 h): still running when the writer below comes, and killed with
+     * their group at the end. */
+    fprintf(f, "{\"name\": \"a\", \"scenario\": \"%s\", \"set\": {\"duration\": \"12h\"},"
+            " \"replications\": 2}\n", scen);
+    fclose(f);
+    th_path(scen, sizeof scen, "scenarios/minimal.json");
+    snprintf(cmd, sizeof cmd, "setsid %s sweep %s --db %s --jobs 2 --quiet & pid=$!;"
+             " sleep 2; kill -9 $pid; wait $pid 2>/dev/null; sleep 0.5;"
+             " timeout 10 %s run %s --set duration=1m --db %s --quiet; rc=$?; kill -9 -$pid;"
+             " exit $rc",
+             th_bin(), sweep, db, th_bin(), scen, db);
+    int rc = th_run(cmd, out, sizeof out);
+    /* A merge process still holding --db would make the writer wait (up
+     * to its 60 s busy timeout): 124, from timeout. */
+    cr_expect_eq(rc, 0, "a writer after the sweep's process died: %s", out);
+    uint64_t got;
+    struct error err = {0};
+    cr_expect_eq(results_run_digest(db, 1, &got, &err), 0, "%s", err.msg);
+    cr_expect_neq(results_run_digest(db, 2, &got, &err), 0, "one run only: the writer's");
+    snprintf(cmd, sizeof cmd, "rm -rf %s.sweep-*.d", db);
+    th_run(cmd, out, sizeof out);
+    unlink(sweep);
+    unlink(db);
+}
