@@ -207,6 +207,16 @@ static int run_in_child(const char *db, const char *msg, int as_nobody, rlim_t f
     return WEXITSTATUS(st);
 }
 
+/* A run into db with a file size limit of limit bytes (room: what that
+ * leaves, for the messages) must exit 1 naming the file and the disk. */
+static void run_on_full_disk(const char *db, const char *msg, rlim_t limit, rlim_t room)
+{
+    int rc = run_in_child(db, msg, 0, limit);
+    cr_assert_eq(rc, 1, "room %zu bytes: exit %d: %s", (size_t)room, rc, out);
+    cr_assert(strstr(out, db) && strstr(out, "the disk is full or a file size limit"),
+              "room %zu bytes: %s", (size_t)room, out);
+}
+
 static uint64_t first_run(const char *db, const char *msg)
 {
     cr_assert_eq(run_in_child(db, msg, 0, 0), 0, "%s", out);
@@ -250,10 +260,7 @@ Test(results_crash, full_disk_fails_the_run_with_exit_1_and_leaves_the_file_whol
      * fails writing the journal, spilling pages mid-run, or committing. */
     const rlim_t room[] = { 0, 16 << 10, 256 << 10, (rlim_t)st.st_size / 2 };
     for (size_t i = 0; i < sizeof room / sizeof room[0]; i++) {
-        int rc = run_in_child(db, msg, 0, (rlim_t)st.st_size + room[i]);
-        cr_assert_eq(rc, 1, "room %zu bytes: exit %d: %s", (size_t)room[i], rc, out);
-        cr_assert(strstr(out, db) && strstr(out, "the disk is full or a file size limit"),
-                  "room %zu bytes: %s", (size_t)room[i], out);
+        run_on_full_disk(db, msg, (rlim_t)st.st_size + room[i], room[i]);
         assert_bytes(db, before, n, "a run on a full disk");
         cr_assert_eq(assert_whole(db, run1), 1);
     }
@@ -279,10 +286,7 @@ Test(results_crash, full_disk_on_a_new_database_exits_1_and_leaves_nothing_half_
     int schema_landed = 0;
     for (size_t i = 0; i < sizeof room / sizeof room[0]; i++) {
         unlink(db);
-        int rc = run_in_child(db, msg, 0, room[i]);
-        cr_assert_eq(rc, 1, "room %zu bytes: exit %d: %s", (size_t)room[i], rc, out);
-        cr_assert(strstr(out, db) && strstr(out, "the disk is full or a file size limit"),
-                  "room %zu bytes: %s", (size_t)room[i], out);
+        run_on_full_disk(db, msg, room[i], room[i]);
         struct stat st;
         cr_assert(stat(side, &st) != 0, "room %zu bytes: a journal was left", (size_t)room[i]);
         if (stat(db, &st) != 0)
