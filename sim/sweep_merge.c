@@ -13,7 +13,6 @@
 #include "sim/sweep_merge.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
