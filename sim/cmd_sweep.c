@@ -4,8 +4,9 @@
  * SQLite wants one writer at a time, so no two processes share a file:
  * locally each run is a forked child writing its own database in a
  * temporary folder next to --db, and a merge process (sim/sweep_merge.c)
- * copies each finished run into --db while later runs still run; under MPI each rank
- * writes one database for all its runs and rank 0 merges them at the end.
+ * copies each finished run into --db while later runs still run; under
+ * MPI each rank writes one database for all its runs and rank 0 merges
+ * them at the end.
  * Either way the copy is one transaction of --db, in run order
  * (sweep_runs.run_index), so the run ids and rows are the same whatever
  * the number of processes, and a sweep killed or failed at any point
