@@ -168,15 +168,14 @@ static int run_local(const struct sweep *s, const char *dir, int jobs, int quiet
         fprintf(stderr, "lastmile sweep: out of memory\n");
         goto out;
     }
-    int asked = 0, merged = 0, merge_failed = 0;
+    int asked = 0, merged = 0;
     struct error err = {0};
     for (;;) {
         int st;
         pid_t done;
         while (l.running > 0 && (done = waitpid(-1, &st, WNOHANG)) > 0)
             reaped(&l, jobs, done, st);
-        if (l.failed || merge_failed) {
-            l.failed = 1;
+        if (l.failed) {
             if (l.running == 0)
                 break;
         } else {
@@ -186,7 +185,7 @@ static int run_local(const struct sweep *s, const char *dir, int jobs, int quiet
             if (sweep_merge_request(m, asked++, &err) != 0 ||
                 sweep_merge_collect(m, 0, ids, &merged, &err) != 0) {
                 error_print(&err, stderr);
-                merge_failed = l.failed = 1;
+                l.failed = 1;   /* a copy failed: no new run; those under way finish */
             }
         if (asked == s->nruns || l.running == 0)
             break;
