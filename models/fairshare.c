@@ -8,8 +8,9 @@
  * feed each resource the levels of the others converge to the max-min
  * allocation. tests/test_fairshare.c bounds the error against the exact
  * solution on random small cases. A resource whose flows' caps sum to no
- * more than its capacity is not congested: its level is infinite and it
- * costs one pass (the common case for a well-provisioned OCA). */
+ * more than its capacity is not congested: its level is infinite, and the
+ * flows that cross only such resources skip the sweeps (fairshare_solve,
+ * at the end: the common case for a well-provisioned OCA). */
 #include "models/fairshare.h"
 
 #include <math.h>
@@ -125,9 +126,11 @@ int fairshare_exact(size_t nres, const double *capacity, size_t nflows,
     return 0;
 }
 
-void fairshare_solve(size_t nres, const double *capacity, size_t nflows,
-                     const uint32_t *res, const double *cap, double *rate,
-                     double *level, double *scratch, uint32_t *iscratch)
+/* Every flow takes part. rate may be cap itself: each rate is written
+ * after the last read of its cap. */
+void fairshare_solve_every(size_t nres, const double *capacity, size_t nflows,
+                           const uint32_t *res, const double *cap, double *rate,
+                           double *level, double *scratch, uint32_t *iscratch)
 {
     /* Group flows by resource (a counting sort): start[r]..start[r+1] in
      * member[] lists the flows crossing r. */
@@ -225,5 +228,71 @@ void fairshare_solve(size_t nres, const double *capacity, size_t nflows,
                 x = level[r];
         }
         rate[f] = x;
+    }
+}
+
+/* Only the flows that cross a resource whose caps sum to more than its
+ * capacity (a congested one) need the sweeps; every other flow gets its cap.
+ * This gives the same rates and levels to the bit as solving every flow:
+ * for a resource whose caps fit, any sum of its flows' lowered caps, taken
+ * in the same order, is no larger (rounding is monotone and the terms are
+ * not negative), so its level is infinite either way; a congested resource
+ * keeps all of its flows, in their order, and its neighbours; and a level
+ * that stays infinite never marks a neighbour stale. So the sweeps compute
+ * the congested resources' levels from the same caps in the same order. In
+ * a run most resources fit most of the time (country.json after its first
+ * two minutes: 0 to 5 of 117 congested, carrying 0 to 8% of the flows), and
+ * the sweeps' grouping passes were a tenth of a run's instructions. */
+void fairshare_solve(size_t nres, const double *capacity, size_t nflows,
+                     const uint32_t *res, const double *cap, double *rate,
+                     double *level, double *scratch, uint32_t *iscratch)
+{
+    /* The sums go in level[] (fairshare_solve_every resets it); the flags
+     * and the subset's resources go past fairshare_solve_every's share of
+     * iscratch. */
+    uint32_t *congested = iscratch + FAIRSHARE_ISCRATCH_ALL(nres, nflows);
+    uint32_t *sub_res = congested + nres;
+    double *sum = level;
+    for (size_t r = 0; r < nres; r++)
+        sum[r] = 0;
+    for (size_t f = 0; f < nflows; f++)
+        for (int k = 0; k < 2; k++)
+            if (res[2 * f + k] != FAIRSHARE_NONE)
+                sum[res[2 * f + k]] += cap[f];
+    size_t ncongested = 0;
+    for (size_t r = 0; r < nres; r++) {
+        congested[r] = sum[r] > capacity[r];
+        ncongested += congested[r];
+    }
+    if (ncongested == 0) {
+        for (size_t r = 0; r < nres; r++)
+            level[r] = INFINITY;
+        memcpy(rate, cap, nflows * sizeof *rate);
+        return;
+    }
+    /* The subset: its caps in rate[] (in place, a flow's position only
+     * moves down), its resources in sub_res. */
+    size_t m = 0;
+    for (size_t f = 0; f < nflows; f++) {
+        uint32_t a = res[2 * f], b = res[2 * f + 1];
+        if ((a != FAIRSHARE_NONE && congested[a]) || (b != FAIRSHARE_NONE && congested[b])) {
+            sub_res[2 * m] = a;
+            sub_res[2 * m + 1] = b;
+            rate[m++] = cap[f];
+        }
+    }
+    if (m == nflows) {      /* every flow: on the caller's arrays */
+        fairshare_solve_every(nres, capacity, nflows, res, cap, rate, level, scratch, iscratch);
+        return;
+    }
+    fairshare_solve_every(nres, capacity, m, sub_res, rate, rate, level, scratch, iscratch);
+    /* Spread the subset's rates back to their flows, from the end (a
+     * subset position is never after its flow's). */
+    for (size_t f = nflows; f-- > 0;) {
+        uint32_t a = res[2 * f], b = res[2 * f + 1];
+        if ((a != FAIRSHARE_NONE && congested[a]) || (b != FAIRSHARE_NONE && congested[b]))
+            rate[f] = rate[--m];
+        else
+            rate[f] = cap[f];
     }
 }

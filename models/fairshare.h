@@ -33,13 +33,23 @@ int fairshare_exact(size_t nres, const double *capacity, size_t nflows,
  * repeated until no level changes (at most FAIRSHARE_SWEEPS times: a
  * Gauss-Seidel iteration towards the max-min fixed point); a resource is
  * recomputed only when the level of a resource it shares flows with moved
- * since. A flow's rate is min(cap, its resources' levels). level[]
- * receives each resource's level. Same arguments as the exact one; scratch
- * needs room for nflows doubles, iscratch for FAIRSHARE_ISCRATCH(nres,
- * nflows) uint32. */
-#define FAIRSHARE_ISCRATCH(nres, nflows) (5 * (size_t)(nres) + 2 + 4 * (size_t)(nflows))
+ * since. A flow's rate is min(cap, its resources' levels). Only the flows
+ * crossing a resource whose caps sum past its capacity take part (the
+ * others get their cap: the same result, see fairshare.c). level[]
+ * receives each resource's level. Same arguments as the exact one (rate
+ * may not alias cap); scratch needs room for nflows doubles, iscratch for
+ * FAIRSHARE_ISCRATCH(nres, nflows) uint32. */
+#define FAIRSHARE_ISCRATCH_ALL(nres, nflows) (5 * (size_t)(nres) + 2 + 4 * (size_t)(nflows))
+#define FAIRSHARE_ISCRATCH(nres, nflows) \
+    (FAIRSHARE_ISCRATCH_ALL(nres, nflows) + (size_t)(nres) + 2 * (size_t)(nflows))
 void fairshare_solve(size_t nres, const double *capacity, size_t nflows,
                      const uint32_t *res, const double *cap, double *rate,
                      double *level, double *scratch, uint32_t *iscratch);
+/* The same sweeps over every flow given (the reference tests hold
+ * fairshare_solve's subset to, bit for bit); iscratch needs
+ * FAIRSHARE_ISCRATCH_ALL(nres, nflows). */
+void fairshare_solve_every(size_t nres, const double *capacity, size_t nflows,
+                           const uint32_t *res, const double *cap, double *rate,
+                           double *level, double *scratch, uint32_t *iscratch);
 
 #endif

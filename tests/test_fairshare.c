@@ -135,3 +135,68 @@ Test(fairshare, solve_within_bound_of_exact_on_random_cases)
     rng_stream_destroy(r);
     cr_log_info("worst relative error %.3g", worst);
 }
+
+/* Solving only the flows that cross a congested resource gives the rates
+ * and levels of solving every flow, to the bit: random cases from all
+ * resources fitting to all congested, with tied caps and one-resource
+ * paths. */
+Test(fairshare, solve_on_the_congested_subset_equals_solve_on_every_flow)
+{
+    gsl_rng *r = rng_stream_create(7, RNG_TEST, 2);
+    int mixed = 0, path[3] = { 0 };
+    for (int trial = 0; trial < 2000; trial++) {
+        size_t nocas = 1 + gsl_rng_uniform_int(r, 5), nlinks = 1 + gsl_rng_uniform_int(r, 3);
+        size_t nres = nocas + nlinks, nflows = gsl_rng_uniform_int(r, 65);
+        double capacity[8], level[8], rate[64], cap[64], scratch[64];
+        double level_every[8], rate_every[64];
+        uint32_t res[128], iscratch[FAIRSHARE_ISCRATCH(8, 64)];
+        for (size_t k = 0; k < nres; k++)
+            capacity[k] = (gsl_rng_uniform(r) < 0.5 ? 100e6 : 1000e6) * gsl_rng_uniform(r);
+        for (size_t f = 0; f < nflows; f++) {
+            res[2 * f] = (uint32_t)gsl_rng_uniform_int(r, nocas);
+            res[2 * f + 1] = gsl_rng_uniform(r) < 0.4 ? FAIRSHARE_NONE
+                                 : (uint32_t)(nocas + gsl_rng_uniform_int(r, nlinks));
+            cap[f] = gsl_rng_uniform(r) < 0.3 ? 5e6 : gsl_ran_lognormal(r, log(15e6), 0.8);
+        }
+        fairshare_solve(nres, capacity, nflows, res, cap, rate, level, scratch, iscratch);
+        fairshare_solve_every(nres, capacity, nflows, res, cap, rate_every, level_every,
+                              scratch, iscratch);
+        size_t at_cap = 0, below = 0;
+        for (size_t f = 0; f < nflows; f++) {
+            cr_assert(rate[f] == rate_every[f], "trial %d flow %zu: %.17g against %.17g",
+                      trial, f, rate[f], rate_every[f]);
+            if (rate[f] == cap[f])
+                at_cap++;
+            else
+                below++;
+        }
+        for (size_t k = 0; k < nres; k++)
+            cr_assert(level[k] == level_every[k] || (isinf(level[k]) && isinf(level_every[k])),
+                      "trial %d resource %zu: level %.17g against %.17g", trial, k, level[k],
+                      level_every[k]);
+        mixed += at_cap > 0 && below > 0;
+        /* Which of fairshare_solve's paths the case took: no resource
+         * congested, some flows on congested ones (the subset), or all. */
+        double sum[8] = { 0 };
+        for (size_t f = 0; f < nflows; f++)
+            for (int k = 0; k < 2; k++)
+                if (res[2 * f + k] != FAIRSHARE_NONE)
+                    sum[res[2 * f + k]] += cap[f];
+        size_t on_congested = 0;
+        for (size_t f = 0; f < nflows; f++) {
+            int on = 0;
+            for (int k = 0; k < 2; k++)
+                on |= res[2 * f + k] != FAIRSHARE_NONE && sum[res[2 * f + k]] > capacity[res[2 * f + k]];
+            on_congested += (size_t)on;
+        }
+        int any = 0;
+        for (size_t k = 0; k < nres; k++)
+            any |= sum[k] > capacity[k];
+        path[!any ? 0 : on_congested < nflows ? 1 : 2]++;
+    }
+    /* Most cases have flows of both kinds: the subset is a proper one. */
+    cr_assert_gt(mixed, 1000, "only %d mixed cases", mixed);
+    for (int p = 0; p < 3; p++)
+        cr_assert_gt(path[p], 100, "path %d taken %d times", p, path[p]);
+    rng_stream_destroy(r);
+}
