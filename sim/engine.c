@@ -69,7 +69,7 @@ int engine_run_until(struct engine *e, simtime until, engine_progress progress,
     if (until > e->end)
         until = e->end;
     struct event ev;
-    while (!e->failed && queue_peek_time(e->queue) < until && queue_pop(e->queue, &ev)) {
+    while (!e->failed && queue_pop_before(e->queue, until, &ev)) {
         e->now = ev.time;
         e->events++;
         e->fingerprint = mix64(e->fingerprint ^ (uint64_t)ev.time) ^

@@ -32,6 +32,10 @@ int queue_push(struct queue *q, simtime time, uint32_t kind, uint32_t entity,
                uint64_t payload);
 /* Pops the earliest event into *out; false when empty. */
 bool queue_pop(struct queue *q, struct event *out);
+/* The same when that event's time is before until; false, with the queue
+ * as it was, otherwise. One pass where queue_peek_time and queue_pop take
+ * two. */
+bool queue_pop_before(struct queue *q, simtime until, struct event *out);
 size_t queue_size(const struct queue *q);
 /* fn sees each event as it comes within 256 us of the next pop (when a
  * cascade files it on the lowest level), some tens to hundreds of events

@@ -466,3 +466,38 @@ Test(queue, near_hook_sees_events_shortly_before_they_pop)
     rng_stream_destroy(r);
     queue_destroy(q);
 }
+
+/* queue_pop_before pops exactly the events before its bound, in order, and
+ * one it refuses leaves the queue as it was: a push between the last pop
+ * and the refused event (on a higher level, so a pop would have cascaded)
+ * is still accepted and comes out first. */
+Test(queue, pop_before_stops_at_its_bound_and_leaves_the_queue_as_it_was)
+{
+    struct queue *q = queue_create(0);
+    cr_assert_not_null(q);
+    const simtime times[] = { 5, 5, 300, 70000, 70001, 5000000 };
+    for (uint32_t i = 0; i < 6; i++)
+        cr_assert_eq(queue_push(q, times[i], 1, i, 0), 0);
+    struct event ev;
+    uint32_t popped = 0;
+    while (queue_pop_before(q, 70000, &ev))
+        cr_assert_eq(ev.entity, popped++);
+    cr_assert_eq(popped, 3, "popped %u before 70000", popped);
+    cr_assert_eq(queue_size(q), 3);
+    cr_assert_not(queue_pop_before(q, 70000, &ev));
+    cr_assert_eq(queue_push(q, 301, 1, 99, 0), 0, "a push after the last pop was refused");
+    cr_assert(queue_pop_before(q, 70001, &ev));
+    cr_assert_eq(ev.entity, 99);
+    cr_assert(queue_pop_before(q, 70001, &ev));
+    cr_assert_eq(ev.entity, 3);
+    cr_assert_not(queue_pop_before(q, 70001, &ev));
+    cr_assert_eq(queue_push(q, 4000000, 1, 98, 0), 0);
+    cr_assert(queue_pop_before(q, SIM_TIME_MAX, &ev));
+    cr_assert_eq(ev.entity, 4);
+    cr_assert(queue_pop_before(q, SIM_TIME_MAX, &ev));
+    cr_assert_eq(ev.entity, 98);
+    cr_assert(queue_pop_before(q, SIM_TIME_MAX, &ev));
+    cr_assert_eq(ev.entity, 5);
+    cr_assert_not(queue_pop_before(q, SIM_TIME_MAX, &ev));
+    queue_destroy(q);
+}
