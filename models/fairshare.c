@@ -243,6 +243,12 @@ void fairshare_solve_every(size_t nres, const double *capacity, size_t nflows,
  * a run most resources fit most of the time (country.json after its first
  * two minutes: 0 to 5 of 117 congested, carrying 0 to 8% of the flows), and
  * the sweeps' grouping passes were a tenth of a run's instructions. */
+static inline int crosses_congested(const uint32_t *res, size_t f, const uint32_t *congested)
+{
+    uint32_t a = res[2 * f], b = res[2 * f + 1];
+    return (a != FAIRSHARE_NONE && congested[a]) || (b != FAIRSHARE_NONE && congested[b]);
+}
+
 void fairshare_solve(size_t nres, const double *capacity, size_t nflows,
                      const uint32_t *res, const double *cap, double *rate,
                      double *level, double *scratch, uint32_t *iscratch)
@@ -273,14 +279,12 @@ void fairshare_solve(size_t nres, const double *capacity, size_t nflows,
     /* The subset: its caps in rate[] (in place, a flow's position only
      * moves down), its resources in sub_res. */
     size_t m = 0;
-    for (size_t f = 0; f < nflows; f++) {
-        uint32_t a = res[2 * f], b = res[2 * f + 1];
-        if ((a != FAIRSHARE_NONE && congested[a]) || (b != FAIRSHARE_NONE && congested[b])) {
-            sub_res[2 * m] = a;
-            sub_res[2 * m + 1] = b;
+    for (size_t f = 0; f < nflows; f++)
+        if (crosses_congested(res, f, congested)) {
+            sub_res[2 * m] = res[2 * f];
+            sub_res[2 * m + 1] = res[2 * f + 1];
             rate[m++] = cap[f];
         }
-    }
     if (m == nflows) {      /* every flow: on the caller's arrays */
         fairshare_solve_every(nres, capacity, nflows, res, cap, rate, level, scratch, iscratch);
         return;
@@ -288,11 +292,6 @@ void fairshare_solve(size_t nres, const double *capacity, size_t nflows,
     fairshare_solve_every(nres, capacity, m, sub_res, rate, rate, level, scratch, iscratch);
     /* Spread the subset's rates back to their flows, from the end (a
      * subset position is never after its flow's). */
-    for (size_t f = nflows; f-- > 0;) {
-        uint32_t a = res[2 * f], b = res[2 * f + 1];
-        if ((a != FAIRSHARE_NONE && congested[a]) || (b != FAIRSHARE_NONE && congested[b]))
-            rate[f] = rate[--m];
-        else
-            rate[f] = cap[f];
-    }
+    for (size_t f = nflows; f-- > 0;)
+        rate[f] = crosses_congested(res, f, congested) ? rate[--m] : cap[f];
 }
