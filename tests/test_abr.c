@@ -250,3 +250,37 @@ Test(abr, robustmpc_bounded_search_equals_the_exhaustive_one)
                      k, bps, (double)v.buffer / 1e6, prev, got, want);
     }
 }
+
+/* abr_highest_under is a binary search (models/abr.c): on random
+ * increasing ladders of 1 to 16 rungs it must agree with the definition,
+ * the last rung at most bps, scanned from rung 0, including bitrates on a
+ * rung exactly, below the lowest, above the highest, NaN and infinities. */
+Test(abr, highest_under_is_the_last_rung_at_most_the_rate)
+{
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    double bps[16];
+    for (int t = 0; t < 20000; t++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int n = 1 + (int)(x % 16);
+        double v = 100e3;
+        for (int i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            v += 1 + (double)(x % 2000000);
+            bps[i] = v;
+        }
+        struct abr_ladder l = { n, bps, NULL };
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double probe;
+        switch (x % 6) {
+        case 0: probe = bps[(x >> 8) % (uint64_t)n]; break;
+        case 1: probe = bps[0] - 1; break;
+        case 2: probe = bps[n - 1] + 1; break;
+        case 3: probe = (x >> 8) % 2 ? NAN : ((x >> 9) % 2 ? INFINITY : -INFINITY); break;
+        default: probe = (double)((x >> 8) % (uint64_t)(v + 200e3)); break;
+        }
+        int want = 0;
+        while (want + 1 < n && bps[want + 1] <= probe)
+            want++;
+        cr_assert_eq(abr_highest_under(&l, probe), want, "ladder of %d, bps %g", n, probe);
+    }
+}
