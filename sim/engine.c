@@ -63,6 +63,10 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
+/* Never inlined, even by link-time optimisation: profiles collect exactly
+ * the event loop with valgrind's --toggle-collect=engine_run_until
+ * (analysis/PERFORMANCE.md), and one call per run costs nothing. */
+__attribute__((noinline))
 int engine_run_until(struct engine *e, simtime until, engine_progress progress,
                      void *progress_ctx)
 {
