@@ -65,8 +65,13 @@ static uint64_t mix64(uint64_t x)
 
 /* Never inlined, even by link-time optimisation: profiles collect exactly
  * the event loop with valgrind's --toggle-collect=engine_run_until
- * (analysis/PERFORMANCE.md), and one call per run costs nothing. */
+ * (analysis/PERFORMANCE.md): no clone under another name either. One
+ * call per run costs nothing. */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((noinline, noclone))
+#else
 __attribute__((noinline))
+#endif
 int engine_run_until(struct engine *e, simtime until, engine_progress progress,
                      void *progress_ctx)
 {
