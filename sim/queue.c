@@ -115,7 +115,11 @@ struct queue {
     uint64_t seq;           /* the next sequence number */
     size_t size;
     size_t limit;           /* size the owned chunks are guaranteed to hold */
-    unsigned levelmask;     /* bit l: level l has a non-empty bucket */
+    unsigned levelmask;     /* bit l (l >= 1): level l has a non-empty bucket;
+                             * bit 0 is never set: pops read level 0's
+                             * bitmap itself, and level 0 empties its slots
+                             * one per pop, so keeping the bit would cost a
+                             * scan of the level's words per pop */
     uint64_t bits[LEVELS][WORDS];
     struct chunk *free;     /* free chunks, linked by next */
     struct chunk *bump, *bump_end;  /* never-used chunks of the newest slab */
@@ -240,13 +244,15 @@ static inline void chunk_give(struct queue *q, struct chunk *c)
 static inline void bit_set(struct queue *q, unsigned lvl, unsigned slot)
 {
     q->bits[lvl][slot >> 6] |= UINT64_C(1) << (slot & 63);
-    q->levelmask |= 1u << lvl;
+    q->levelmask |= (1u << lvl) & ~1u;
 }
 
 static inline void bit_clear(struct queue *q, unsigned lvl, unsigned slot)
 {
     uint64_t *w = q->bits[lvl];
     w[slot >> 6] &= ~(UINT64_C(1) << (slot & 63));
+    if (lvl == 0)
+        return;
     uint64_t any = 0;
     for (unsigned i = 0; i < WORDS; i++)
         any |= w[i];
@@ -254,10 +260,14 @@ static inline void bit_clear(struct queue *q, unsigned lvl, unsigned slot)
         q->levelmask &= ~(1u << lvl);
 }
 
-/* The lowest set slot of a level, or -1. */
-static inline int first_slot(const uint64_t *w)
+/* The lowest set slot of a level, or -1. On level L no slot below digit
+ * L of `now` is ever set (a key there differs from now first at digit L,
+ * and is larger), so the scan starts at that digit's word. */
+static inline int first_slot(const struct queue *q, unsigned lvl)
 {
-    for (int i = 0; i < (int)WORDS; i++)
+    const uint64_t *w = q->bits[lvl];
+    int from = (int)((q->now >> (lvl * DIGIT_BITS)) & (SLOTS - 1)) >> 6;
+    for (int i = from; i < (int)WORDS; i++)
         if (w[i])
             return i * 64 + __builtin_ctzll(w[i]);
     return -1;
@@ -369,7 +379,7 @@ static inline bool pop_below(struct queue *q, bool bounded, uint64_t until_key,
     struct bucket *b = &q->b[0][slot];
     if (!b->head) {
         for (;;) {
-            int s = first_slot(q->bits[0]);
+            int s = first_slot(q, 0);
             if (s >= 0) {
                 lvl = 0;
                 slot = (unsigned)s;
@@ -380,7 +390,7 @@ static inline bool pop_below(struct queue *q, bool bounded, uint64_t until_key,
             }
             assert(q->levelmask != 0);
             lvl = (unsigned)__builtin_ctz(q->levelmask);
-            slot = (unsigned)first_slot(q->bits[lvl]);
+            slot = (unsigned)first_slot(q, lvl);
             b = &q->b[lvl][slot];
             if (bounded && b->min >= until_key)
                 return false;
@@ -437,11 +447,11 @@ simtime queue_peek_time(struct queue *q)
         return SIM_TIME_MAX;
     if (q->b[0][q->now & (SLOTS - 1)].head)
         return key_time(q->now);
-    int s = first_slot(q->bits[0]);
+    int s = first_slot(q, 0);
     if (s >= 0)
         return key_time((q->now & ~(uint64_t)(SLOTS - 1)) | (unsigned)s);
     unsigned lvl = (unsigned)__builtin_ctz(q->levelmask);
-    return key_time(q->b[lvl][first_slot(q->bits[lvl])].min);
+    return key_time(q->b[lvl][first_slot(q, lvl)].min);
 }
 
 size_t queue_bytes(const struct queue *q)

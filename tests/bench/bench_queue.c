@@ -85,7 +85,8 @@ static double hold(size_t n, size_t warmup, size_t ops, size_t *bytes)
     for (size_t i = 0; i < warmup + ops; i++, k++) {
         if (i == warmup)
             t0 = now_s();
-        queue_pop(q, &ev);
+        if (!queue_pop(q, &ev))
+            return -1;          /* cannot happen: n events stay pending */
         bad |= ev.time < last || (ev.time == last && ev.seq < last_seq);
         last = ev.time;
         last_seq = ev.seq;
