@@ -328,13 +328,17 @@ static int sweep_local(const struct sweep *s, const char *dir, const char *db, i
                        int quiet, double t0)
 {
     struct error err = {0};
-    int64_t *ids = malloc((size_t)(s->nruns ? s->nruns : 1) * sizeof *ids);
-    struct sweep_merge *m = ids ? sweep_merge_start(db, dir, &err) : NULL;
-    if (!m) {
-        if (!ids)
+    /* The merge process first, ids after: a child forked with the parent's
+     * heap holds blocks it never frees, and valgrind calls them lost once
+     * the optimiser keeps no pointer to them (LTO did, for ids). */
+    struct sweep_merge *m = sweep_merge_start(db, dir, &err);
+    int64_t *ids = m ? malloc((size_t)(s->nruns ? s->nruns : 1) * sizeof *ids) : NULL;
+    if (!ids) {
+        if (m) {
+            sweep_merge_abort(m);
             error_set(&err, "out of memory");
+        }
         error_print(&err, stderr);
-        free(ids);
         rmdir(dir);                 /* empty: no run started */
         return 1;
     }

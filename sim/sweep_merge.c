@@ -248,6 +248,7 @@ int sweep_merge_commit(struct sweep_merge *m, struct error *err)
 void sweep_merge_leave(struct sweep_merge *m)
 {
     close(m->fd);
+    free(m);
 }
 
 void sweep_merge_abort(struct sweep_merge *m)

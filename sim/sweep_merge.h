@@ -43,7 +43,7 @@ void sweep_merge_abort(struct sweep_merge *m);
 
 /* In a run's forked child: lets go of the socket, so that the merge
  * process sees the end of it when the sweep's process dies, not when the
- * last run ends. */
+ * last run ends, and frees the child's copy of m (the parent's stays). */
 void sweep_merge_leave(struct sweep_merge *m);
 
 /* Run i's own database in dir. */
