@@ -8,6 +8,7 @@
 
 #include "models/abr.h"
 #include "models/abr_estimate.h"
+#include "sim/rng.h"
 
 static const double LADDER[] = { 235e3, 375e3, 560e3, 750e3, 1050e3, 1750e3, 2350e3, 3000e3,
                                  4300e3, 5800e3 };
@@ -257,30 +258,28 @@ Test(abr, robustmpc_bounded_search_equals_the_exhaustive_one)
  * rung exactly, below the lowest, above the highest, NaN and infinities. */
 Test(abr, highest_under_is_the_last_rung_at_most_the_rate)
 {
-    uint64_t x = 0x9E3779B97F4A7C15u;
+    gsl_rng *r = rng_stream_create(1, RNG_TEST, 40);
+    cr_assert_not_null(r);
     double bps[16];
     for (int t = 0; t < 20000; t++) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        int n = 1 + (int)(x % 16);
+        int n = 1 + (int)gsl_rng_uniform_int(r, 16);
         double v = 100e3;
-        for (int i = 0; i < n; i++) {
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            v += 1 + (double)(x % 2000000);
-            bps[i] = v;
-        }
+        for (int i = 0; i < n; i++)
+            bps[i] = v += 1 + (double)gsl_rng_uniform_int(r, 2000000);
         struct abr_ladder l = { n, bps, NULL };
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        const double specials[] = { NAN, INFINITY, -INFINITY };
         double probe;
-        switch (x % 6) {
-        case 0: probe = bps[(x >> 8) % (uint64_t)n]; break;
+        switch (gsl_rng_uniform_int(r, 6)) {
+        case 0: probe = bps[gsl_rng_uniform_int(r, (unsigned long)n)]; break;
         case 1: probe = bps[0] - 1; break;
         case 2: probe = bps[n - 1] + 1; break;
-        case 3: probe = (x >> 8) % 2 ? NAN : ((x >> 9) % 2 ? INFINITY : -INFINITY); break;
-        default: probe = (double)((x >> 8) % (uint64_t)(v + 200e3)); break;
+        case 3: probe = specials[gsl_rng_uniform_int(r, 3)]; break;
+        default: probe = (double)gsl_rng_uniform_int(r, (unsigned long)(v + 200e3)); break;
         }
         int want = 0;
         while (want + 1 < n && bps[want + 1] <= probe)
             want++;
         cr_assert_eq(abr_highest_under(&l, probe), want, "ladder of %d, bps %g", n, probe);
     }
+    rng_stream_destroy(r);
 }
