@@ -126,7 +126,7 @@ static int next_after(const struct steer_list *l, const struct session *s)
     return 0;
 }
 
-int failover_download(struct world *w, uint32_t id, double bytes)
+int failover_download(struct world *w, uint32_t id, double bytes, double media_bps)
 {
     struct session *s = &w->sessions[id];
     const uint8_t *view = w->cp->view;
@@ -196,7 +196,7 @@ int failover_download(struct world *w, uint32_t id, double bytes)
             f = cp->res_fault[s->res[1]];
         episode_begin(w, s, f);
     }
-    return network_start(w, id, bytes);
+    return network_start(w, id, bytes, media_bps);
 }
 
 void failover_download_done(struct world *w, uint32_t id, double bytes, simtime took)
@@ -222,10 +222,10 @@ void failover_cut_resource(struct world *w, uint32_t r)
         uint32_t id = f->session;
         struct session *s = &w->sessions[id];
         player_drain(s, w->engine->now);
-        double cut = network_cut(w, fid);
+        double total = f->bytes, cut = network_cut(w, fid);
         /* What arrived of the segment stays the session's; the rest is
          * never delivered, and the retry asks for the whole segment. */
-        player_credit(w, s, player_segment_bytes(w, id) - cut);
+        player_credit(w, s, total - cut);
         w->m.bytes_cut += cut;
         s->gen++;                   /* its completion event, if any, is void */
         wait_then_next(w, id, r);

@@ -20,9 +20,10 @@ int failover_play(struct world *w, uint32_t id);
  * asking for a new list first when a URL failed, its place was reported
  * down, its file changed (a rung switch), or (once per
  * report) its place is drained or failing (control_plane.h, STEER_*). A
- * download from an OCA under oca_errors may get no bytes (a failover). 0,
+ * download from an OCA under oca_errors may get no bytes (a failover).
+ * media_bps is its rung's bitrate, kept with the flow for the player. 0,
  * or -1 when memory runs out. */
-int failover_download(struct world *w, uint32_t id, double bytes);
+int failover_download(struct world *w, uint32_t id, double bytes, double media_bps);
 /* A download finished (after the player evaluated the buffer to now). */
 void failover_download_done(struct world *w, uint32_t id, double bytes, simtime took);
 /* Resource r went down: every flow over it stops; its session fails over

@@ -16,12 +16,19 @@
 
 const char *const tier_name[TIER_COUNT] = { "embedded", "ix", "origin", "cdn", "fill" };
 
+_Static_assert(sizeof(struct flow) == 64, "a flow fills one cache line");
+
 static int grow_flows(struct network *n)
 {
     uint32_t cap = n->flow_cap ? n->flow_cap * 2 : 1024;
-    struct flow *f = realloc(n->flows, cap * sizeof *f);
+    /* A flow is one cache line when the pool is aligned to lines (realloc
+     * aligns to 16 only): a download's end and the tick read one line. */
+    struct flow *f = aligned_alloc(64, cap * sizeof *f);
     if (!f)
         return -1;
+    if (n->flow_cap)
+        memcpy(f, n->flows, n->flow_cap * sizeof *f);
+    free(n->flows);
     n->flows = f;
     uint32_t *ids = realloc(n->ids, cap * sizeof *ids);
     if (!ids)
@@ -196,7 +203,7 @@ static void admit(struct network *n, struct flow *f)
     commit(n, f, rate);
 }
 
-int network_start(struct world *w, uint32_t s, double bytes)
+int network_start(struct world *w, uint32_t s, double bytes, double media_bps)
 {
     struct network *n = &w->net;
     uint32_t id = take_flow(n);
@@ -213,6 +220,8 @@ int network_start(struct world *w, uint32_t s, double bytes)
     f->access_varies = ss->access_trace != 0;
     f->cap_bps = f->access_varies ? (float)access_cap_at(w, ss, now) : ss->access_bps;
     f->remaining = bytes;
+    f->bytes = bytes;
+    f->media_bps = media_bps;
     f->start = now;
     f->done_scheduled = 0;
     w->m.bytes_requested += bytes;
@@ -239,6 +248,8 @@ uint32_t network_start_fill(struct world *w, uint32_t oca, uint32_t res0, uint32
     f->res[1] = res1;
     f->cap_bps = (float)cap_bps;
     f->remaining = bytes;
+    f->bytes = bytes;
+    f->media_bps = 0;
     f->start = now;
     f->done_scheduled = 0;
     admit(n, f);

@@ -15,8 +15,10 @@
 int network_init(struct world *w, uint32_t nres);
 void network_destroy(struct world *w);
 /* Starts a download of bytes for session s over its serving path, capped
- * by its access throughput. Returns 0, or -1 when memory runs out. */
-int network_start(struct world *w, uint32_t s, double bytes);
+ * by its access throughput; media_bps (its rung's bitrate) is kept in the
+ * flow for the player, unread here. Returns 0, or -1 when memory runs
+ * out. */
+int network_start(struct world *w, uint32_t s, double bytes, double media_bps);
 /* A flow's session field for a fill transfer (its gen is then the OCA). */
 #define FLOW_FILL (NONE - 1)
 /* Starts a fill transfer to oca over res0 (the source's egress) and res1

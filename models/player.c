@@ -121,7 +121,7 @@ static inline __attribute__((always_inline)) int choose(const struct player_cfg 
 }
 
 static inline __attribute__((always_inline)) void arrived(const struct player_cfg *c,
-        const struct abr_rule *rule, const struct abr_params *p, const struct abr_ladder *l,
+        const struct abr_rule *rule, const struct abr_params *p, double rung_bps,
         struct session *s, simtime now, const struct abr_sample *d)
 {
     drain(s, now);
@@ -131,7 +131,7 @@ static inline __attribute__((always_inline)) void arrived(const struct player_cf
     s->buffer += media;
     s->fetched += media;
     s->segments++;
-    s->bitrate_media += l->bps[s->rung] / 1e3 * (double)media;
+    s->bitrate_media += rung_bps / 1e3 * (double)media;
     if (s->phase == PH_STARTUP || s->phase == PH_STALLED) {
         int full = s->buffer + seg_media(c, s) > c->buffer;
         if (s->buffer >= c->startup || s->fetched >= s->watch || full) {
@@ -171,7 +171,7 @@ void player_arrived(const struct player_cfg *c, const struct abr_rule *rule,
                     const struct abr_params *p, const struct abr_ladder *l,
                     struct session *s, simtime now, const struct abr_sample *d)
 {
-    arrived(c, rule, p, l, s, now, d);
+    arrived(c, rule, p, l->bps[s->rung], s, now, d);
 }
 
 int player_abandon_rung(const struct session *s, const struct abr_ladder *l, simtime elapsed,
@@ -252,6 +252,16 @@ static double segment_bytes(const struct world *w, const struct session *s)
                                   segment_media(w, s));
 }
 
+/* Starts the download of the session's next segment at its rung. The
+ * flow keeps the segment's size and its rung's bitrate, which the end of
+ * the download reads instead of the ladder (models/world.h). */
+static inline int download(struct world *w, uint32_t id)
+{
+    const struct session *s = &w->sessions[id];
+    return failover_download(w, id, segment_bytes(w, s),
+                             encoding_bps(w->enc, s->title, s->codec)[s->rung]);
+}
+
 /* The session's rung changed: remember its quality. A session keeps it
  * in one byte (steps of 0.4 VMAF) so that the per-segment accounting does
  * not read the title's quality array, a cache miss per segment that cost
@@ -297,7 +307,7 @@ static __attribute__((noinline)) int request_after_latency(struct world *w, uint
         engine_at(w->engine, w->engine->now + lat, EV_FIRST_BYTE, id, s->gen);
         return 1;
     }
-    return failover_download(w, id, segment_bytes(w, s));
+    return download(w, id);
 }
 
 /* Requests the session's segment at its rung from its current URL. */
@@ -308,7 +318,7 @@ static inline __attribute__((always_inline)) int request(struct world *w, uint32
         int rc = request_after_latency(w, id);
         return rc < 0 ? -1 : 0;
     }
-    return failover_download(w, id, segment_bytes(w, s));
+    return download(w, id);
 }
 
 void player_on_first_byte(void *ctx, const struct event *ev)
@@ -316,7 +326,7 @@ void player_on_first_byte(void *ctx, const struct event *ev)
     struct world *w = ctx;
     if (!live(w, ev))
         return;
-    if (failover_download(w, ev->entity, segment_bytes(w, &w->sessions[ev->entity])) != 0)
+    if (download(w, ev->entity) != 0)
         w->engine->failed = 1;
 }
 
@@ -426,9 +436,7 @@ void player_prefetch_download(void *ctx, const struct event *ev)
 {
     const struct world *w = ctx;
     PREFETCH_SESSION(w, ev->entity);
-    const struct flow *f = &w->net.flows[ev->payload >> 32];
-    __builtin_prefetch(f, 1);
-    __builtin_prefetch((const char *)(f + 1) - 1, 1);
+    __builtin_prefetch(&w->net.flows[ev->payload >> 32], 1);    /* one line: network.c */
 }
 
 void player_on_download_done(void *ctx, const struct event *ev)
@@ -440,15 +448,16 @@ void player_on_download_done(void *ctx, const struct event *ev)
     struct session *s = &w->sessions[id];
     simtime now = ev->time;
     assert(s->flow == (uint32_t)(ev->payload >> 32));
+    const struct flow *f = &w->net.flows[s->flow];
+    double seg_bytes = f->bytes, rung_bps = f->media_bps;
     simtime took = network_finish(w, s->flow);
-    double seg_bytes = segment_bytes(w, s);
     failover_download_done(w, id, seg_bytes, took);
     player_credit(w, s, seg_bytes);
     w->m.segments++;
     simtime media = segment_media(w, s);
     /* took is the flow's: first to last byte. The latency before it (a
      * trace's) is remembered to 4 ms, for the rules that use it. */
-    arrived(world_player(w), w->abr, &w->abr_params, session_ladder(w, s), s, now,
+    arrived(world_player(w), w->abr, &w->abr_params, rung_bps, s, now,
                    &(struct abr_sample){ .bits = seg_bytes * 8.0, .transfer = took,
                                          .latency = (simtime)s->latency_4ms * 4000 });
     account_quality(s, media);
@@ -465,7 +474,7 @@ int player_check_abandon(struct world *w, uint32_t fid)
     if (s->rung == 0 || elapsed < ABANDON_GRACE)
         return 0;
     drain(s, now);
-    double total = segment_bytes(w, s), delivered = total - f->remaining;
+    double total = f->bytes, delivered = total - f->remaining;
     const struct abr_ladder *l = session_ladder(w, s);
     int rung = player_abandon_rung(s, l, elapsed, 0, delivered * 8.0, total * 8.0);
     if (rung < 0)
@@ -527,8 +536,8 @@ int player_close_all(struct world *w)
         if (s->flow != NONE) {
             /* The download in flight: its bytes so far stay counted; the
              * flow is released without the rest. */
-            double cut = network_cut(w, s->flow);
-            player_credit(w, s, segment_bytes(w, s) - cut);
+            double total = w->net.flows[s->flow].bytes, cut = network_cut(w, s->flow);
+            player_credit(w, s, total - cut);
             w->m.bytes_cut += cut;
         }
         close_session(w, id, "running");
@@ -537,11 +546,6 @@ int player_close_all(struct world *w)
 }
 
 /* ---- hooks for the control plane and failover (models/failover.c) ---- */
-
-double player_segment_bytes(const struct world *w, uint32_t id)
-{
-    return segment_bytes(w, &w->sessions[id]);
-}
 
 void player_fail(struct world *w, uint32_t id)
 {

@@ -65,9 +65,8 @@ void player_abandoned(const struct abr_rule *rule, const struct abr_params *p,
 int player_check_abandon(struct world *w, uint32_t fid);
 /* The rules' parameters from the scenario's player section. */
 void player_params_from_cfg(const struct cfg_player *c, struct abr_params *p);
-/* Hooks for models/failover.c: the bytes of the segment in hand; close
- * the session with outcome "failed" (player_drain brings a buffer to now). */
-double player_segment_bytes(const struct world *w, uint32_t id);
+/* Hook for models/failover.c: closes the session with outcome "failed"
+ * (player_drain brings a buffer to now). */
 void player_fail(struct world *w, uint32_t id);
 /* Closes every live session at the run's end (outcome "running"). */
 int player_close_all(struct world *w);

@@ -177,6 +177,12 @@ struct flow {
     double remaining;               /* bytes */
     double rate_bps;
     simtime start;                  /* the download's start */
+    /* What the download is, kept so that its end reads neither the ladder
+     * nor the segment's VBR draw again (a cache miss each at a million
+     * sessions): its size in bytes, and the bitrate of its rung for the
+     * player's mean bitrate (0 for fills; the network reads neither). */
+    double bytes;
+    double media_bps;
     uint32_t session;               /* NONE when the slot is free */
     uint32_t gen;                   /* the session's, for its completion event */
     uint32_t res[2];                /* second is NONE for one-resource paths */

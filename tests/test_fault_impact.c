@@ -87,7 +87,7 @@ Test(fault_impact, bytes_moved_is_what_other_tiers_served_the_target_s_sessions)
     for (uint32_t fid = 0; fid < w->net.flow_top; fid++) {
         const struct flow *f = &w->net.flows[fid];
         if (f->session != NONE && beyond_cluster(w, f))
-            in_flight += player_segment_bytes(w, f->session) - f->remaining;
+            in_flight += f->bytes - f->remaining;
     }
     double moved = w->faults->f[0].bytes_moved;
     cr_log_info("carried %.4g B during the fault, %.4g B of it in flight at the end, moved %.4g B",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/demand.h"
+#include "models/encoding.h"
 #include "models/world.h"
 #include "sim/engine.h"
 #include "sim/scenario.h"
@@ -69,6 +70,20 @@ Test(world, bytes_requested_equal_bytes_served_by_the_tiers)
         peering += w->net.res[w->peering_link[l]].bytes_total;
     cr_assert_float_eq(transit, w->m.bytes_tier[TIER_ORIGIN], requested * 1e-9);
     cr_assert_float_eq(peering, w->m.bytes_tier[TIER_IX], requested * 1e-9);
+    /* And the sessions were credited those bytes: a download's end and a
+     * cut read the segment's size from its flow (models/world.h). */
+    double credited = 0;
+    for (int c = 0; c < CODEC_COUNT; c++)
+        credited += w->m.bytes_codec[c];
+    cr_assert_float_eq(credited, requested, requested * 1e-9);
+    /* The mean bitrate, from the rung bitrate each flow keeps, lies within
+     * the ladder. */
+    int nrungs = encoding_rung_cap(w->enc, 0, CODEC_AVC, 1 << 20);
+    const double *bps = encoding_bps(w->enc, 0, CODEC_AVC);
+    double kbps = w->m.bitrate_media / w->m.fetched_us;
+    cr_assert(kbps > bps[0] / 1e3 && kbps < bps[nrungs - 1] / 1e3,
+              "mean bitrate %.1f kbps outside the ladder's %.1f-%.1f", kbps, bps[0] / 1e3,
+              bps[nrungs - 1] / 1e3);
     run_free(&r);
 }
 
