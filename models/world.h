@@ -196,6 +196,7 @@ struct network {
     uint32_t nres;
     struct resource *res;
     struct flow *flows;             /* pool; slots [0, flow_top) may be live */
+    char *flows_block;              /* its allocation: flows is its first 64-byte boundary */
     uint32_t flow_cap, flow_free, flow_top;
     uint32_t nactive;               /* live flows */
     simtime last_tick;              /* every flow not done_scheduled is exact here */
