@@ -177,10 +177,12 @@ struct flow {
     double remaining;               /* bytes */
     double rate_bps;
     simtime start;                  /* the download's start */
-    /* What the download is, kept so that its end reads neither the ladder
-     * nor the segment's VBR draw again (a cache miss each at a million
-     * sessions): its size in bytes, and the bitrate of its rung for the
-     * player's mean bitrate (0 for fills; the network reads neither). */
+    /* What the download is, kept so that its end neither draws the
+     * segment's size again nor reads the title's ladder (a cache miss per
+     * download with per-title ladders at a million sessions): its size in
+     * bytes, and its rung's bitrate for the player's mean bitrate (0 for
+     * fills). The network sets them and reads neither. 64 B in all: one
+     * cache line (the pool is aligned: models/network.c). */
     double bytes;
     double media_bps;
     uint32_t session;               /* NONE when the slot is free */
