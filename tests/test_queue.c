@@ -196,8 +196,9 @@ Test(queue, push_at_current_time_after_a_jump)
     queue_destroy(q);
 }
 
-/* The engine peeks before it pops; a push may then land before the peeked
- * time (but not before the last popped one) and must pop first. */
+/* After a peek (or a queue_pop_before that declined, as the engine's loop
+ * does at its bound) a push may land before the time seen (but not before
+ * the last popped one) and must pop first. */
 Test(queue, push_after_peek_before_peeked_time)
 {
     struct queue *q = queue_create(0);
