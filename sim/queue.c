@@ -25,6 +25,16 @@
  * over chunks (prefetched), so the cost is a few cache lines per event,
  * never a log n walk through memory.
  *
+ * Level 0's run. A level-1 bucket's events differ only in the lowest digit,
+ * so its cascade would file each in a level-0 slot of its own (a million
+ * sessions give a few hundred events per 256 us, most slots holding one),
+ * taking a chunk and a bitmap bit per event. Instead, a level-1 bucket of
+ * at most RUN_MAX events is sorted into an array, the run, by one stable
+ * counting sort on that digit, and pops read the run in order. The slots
+ * stay for pushes that land in the current 256 us while the run is popped
+ * (and for buckets too big for the run); a pop takes the smaller of the
+ * run's next key and the slots' lowest, the run's on a tie.
+ *
  * Why (time, seq) order is exact. Level 0's slot for key k holds only key
  * k, so FIFO order there is insertion order, i.e. seq order. All events of
  * one time are always in the same bucket (the placement depends only on k
@@ -34,7 +44,10 @@
  * seq order, by induction. A push at the current instant from a handler
  * lands in the level-0 slot being popped, behind every earlier event of
  * that instant. Moving `now` to the minimum of the lowest bucket keeps every
- * other event where the rule puts it. Pushes before the last popped event
+ * other event where the rule puts it. The run: a stable sort keeps equal
+ * keys in their bucket's order; it is filled only when level 0 is empty,
+ * so an event in a slot beside it was pushed later (a larger seq), and a
+ * tie goes to the run. Pushes before the last popped event
  * would break the rule; queue_push refuses them with -1 (the engine asserts
  * they never happen).
  *
@@ -46,14 +59,22 @@
  * chunk holds an event, and a bucket wastes at most one partial chunk, two
  * on level 0), so queue_pop cannot fail. At 10^7 events: 32.5 bytes per
  * event (63 records per 2 KB chunk; queue.bytes_per_event.1e7). queue_bytes
- * counts every chunk allocated, touched or not. A push before the last
- * popped event is also refused with -1 (see above).
+ * counts every chunk allocated, touched or not, and the run (RUN_MAX
+ * records, 128 KB, allocated with the queue so that pops never allocate).
+ * A push before the last popped event is also refused with -1 (see
+ * above).
  *
  * Measured (tests/bench/bench_queue.c, hold model: 80% Exp(1 s), 10% ties at
  * the current instant, 10% at the next whole second; 2-core AMD EPYC VM, gcc
  * 12 -O2, quiet machine; hold operations per second at 10^3 / 10^6 / 10^7
  * pending; figures drop by up to a third when other jobs share the cores):
  *   this structure, 2 KB chunks (chosen)       35-37 M / 29-35 M / 31-35 M
+ *     with its level-0 run (chosen, below)     32-33 M / 40-41 M / 33-34 M
+ *     the same code without the run            33-35 M / 31 M    / 34 M
+ *     (these two rows: three runs of each, interleaved, on another day,
+ *     with a profiler on the other core; the run pays its digit pass for
+ *     buckets of one event at 10^3 pending and sorts ~2 500 a bucket at
+ *     10^7, and gains where buckets hold tens to hundreds)
  *     with 512 B chunks                        34-35 M / 23-28 M / 17-19 M
  *     with 4 KB chunks                         33-35 M / 32-35 M / 36-37 M
  *     with 6-, 7-, 9- or 10-bit digits         7-40% slower (measured before
@@ -89,6 +110,10 @@
 /* A chunk is a 32-byte header (the link) and then events: with slabs
  * aligned to 64 bytes, no event straddles a cache line. */
 #define CHUNK_EVENTS ((QUEUE_CHUNK_BYTES - 32) / 32)
+/* The largest level-1 bucket sorted into level 0's run (128 KB); a larger
+ * one (a premiere's joins) is cascaded into level 0's slots. */
+#define RUN_MAX 4096
+_Static_assert(RUN_MAX <= UINT16_MAX, "digit counts are 16-bit");
 /* Chunks a queue of n events may need beyond n / CHUNK_EVENTS (see
  * chunks_needed). */
 #define CHUNK_SLACK (LEVELS * SLOTS + SLOTS + 8)
@@ -128,6 +153,10 @@ struct queue {
     size_t nslabs, slabcap;
     queue_visit near;       /* shown each event a cascade files on level 0 */
     void *near_ctx;
+    uint32_t nslots0;       /* level 0's non-empty slots (beside the run) */
+    struct event *run;      /* level 0's sorted run: run[run_pos..run_len) */
+    uint32_t run_pos, run_len;
+    uint16_t digit_count[SLOTS];    /* the run's counting sort */
     struct bucket b[LEVELS][SLOTS];
 };
 
@@ -205,7 +234,8 @@ struct queue *queue_create(size_t capacity_hint)
     struct queue *q = calloc(1, sizeof *q);
     if (!q)
         return NULL;
-    if (reserve(q, capacity_hint) != 0) {
+    q->run = aligned_alloc(64, RUN_MAX * sizeof *q->run);
+    if (!q->run || reserve(q, capacity_hint) != 0) {
         queue_destroy(q);
         return NULL;
     }
@@ -219,6 +249,7 @@ void queue_destroy(struct queue *q)
     for (size_t i = 0; i < q->nslabs; i++)
         free(q->slabs[i]);
     free(q->slabs);
+    free(q->run);
     free(q);
 }
 
@@ -245,14 +276,17 @@ static inline void bit_set(struct queue *q, unsigned lvl, unsigned slot)
 {
     q->bits[lvl][slot >> 6] |= UINT64_C(1) << (slot & 63);
     q->levelmask |= (1u << lvl) & ~1u;
+    q->nslots0 += lvl == 0;
 }
 
 static inline void bit_clear(struct queue *q, unsigned lvl, unsigned slot)
 {
     uint64_t *w = q->bits[lvl];
     w[slot >> 6] &= ~(UINT64_C(1) << (slot & 63));
-    if (lvl == 0)
+    if (lvl == 0) {
+        q->nslots0--;
         return;
+    }
     uint64_t any = 0;
     for (unsigned i = 0; i < WORDS; i++)
         any |= w[i];
@@ -366,41 +400,151 @@ static void cascade(struct queue *q, unsigned lvl, unsigned slot)
     }
 }
 
+/* count[d] (events with low digit d) becomes the run position of digit
+ * d's first event: an exclusive prefix sum. Four 16-bit counts at a time
+ * where the byte order allows it (a fill's 256 digits one by one cost as
+ * much as its ~100 events on country.json): within a 64-bit word the
+ * lanes add up without carrying into each other, as no sum exceeds
+ * RUN_MAX. */
+static void digits_to_positions(uint16_t *count)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t carry = 0;
+    for (unsigned i = 0; i < SLOTS; i += 4) {
+        uint64_t x;
+        memcpy(&x, &count[i], sizeof x);
+        x += x << 16;
+        x += x << 32;               /* lane j: count[i] + ... + count[i + j] */
+        uint64_t first = (x << 16) + carry * UINT64_C(0x0001000100010001);
+        carry += x >> 48;
+        memcpy(&count[i], &first, sizeof first);
+    }
+#else
+    uint32_t at = 0;
+    for (unsigned d = 0; d < SLOTS; d++) {
+        uint32_t m = count[d];
+        count[d] = (uint16_t)at;
+        at += m;
+    }
+#endif
+}
+
+/* Sorts level-1 bucket `slot`, which holds the smallest keys while level 0
+ * is empty, into level 0's run and moves `now` to its minimum; false,
+ * with nothing changed, when it holds more than RUN_MAX events. Its events
+ * share every digit but the lowest, so one stable counting sort on that
+ * digit orders them by (key, seq): equal keys keep their FIFO order, which
+ * is seq order. The cascade it replaces filed each event in a slot of its
+ * own (a few hundred per 256 us in a million-session run, most slots
+ * holding one), taking and giving back a chunk and a bitmap bit per event. */
+static bool run_fill(struct queue *q, unsigned slot)
+{
+    struct bucket *b = &q->b[1][slot];
+    uint16_t *count = q->digit_count;
+    uint32_t n = 0;
+    for (struct chunk *c = b->head;; c = c->next) {
+        uint32_t from = c == b->head ? b->hpos : 0, end = c == b->tail ? b->tcnt : CHUNK_EVENTS;
+        n += end - from;
+        if (n > RUN_MAX) {
+            memset(count, 0, sizeof q->digit_count);
+            return false;
+        }
+        /* The times have the same low digit as their keys (the sign bit
+         * is far above it). */
+        for (uint32_t i = from; i < end; i++)
+            count[(uint64_t)c->ev[i].time & (SLOTS - 1)]++;
+        if (c == b->tail)
+            break;
+    }
+    digits_to_positions(count);
+    struct bucket src = *b;
+    memset(b, 0, sizeof src);
+    bit_clear(q, 1, slot);
+    q->now = src.min;
+    struct chunk *c = src.head;
+    uint32_t pos = src.hpos;
+    for (;;) {
+        uint32_t end = c == src.tail ? src.tcnt : CHUNK_EVENTS;
+        for (; pos < end; pos++) {
+            const struct event *e = &c->ev[pos];
+            q->run[count[(uint64_t)e->time & (SLOTS - 1)]++] = *e;
+            if (q->near)
+                q->near(q->near_ctx, e);
+        }
+        struct chunk *next = c->next;
+        int last = c == src.tail;
+        chunk_give(q, c);
+        if (last)
+            break;
+        c = next;
+        pos = 0;
+    }
+    memset(count, 0, sizeof q->digit_count);
+    q->run_pos = 0;
+    q->run_len = n;
+    return true;
+}
+
+/* The smallest key in level 0's slots (some must be set). */
+static inline uint64_t slots0_min(const struct queue *q)
+{
+    return (q->now & ~(uint64_t)(SLOTS - 1)) | (unsigned)first_slot(q, 0);
+}
+
 /* Pops the earliest event if its key is below until_key (any event when
  * bounded is false). The bound is checked before any cascade: a cascade
  * moves `now` to its bucket's minimum, and an event not popped must leave
- * `now` where it was, or a later push between the two would be refused. */
+ * `now` where it was, or a later push between the two would be refused.
+ *
+ * Level 0 is the run and the slots. Events reach the run only by
+ * run_fill, which runs when level 0 is empty; every event in the slots
+ * beside a run was pushed after it was filled, so it has a later seq than
+ * every run event, and on equal keys the run goes first. */
 static inline bool pop_below(struct queue *q, bool bounded, uint64_t until_key,
                              struct event *out)
 {
     if (q->size == 0)
         return false;
-    unsigned lvl = 0, slot = (unsigned)q->now & (SLOTS - 1);
-    struct bucket *b = &q->b[0][slot];
-    if (!b->head) {
-        for (;;) {
-            int s = first_slot(q, 0);
-            if (s >= 0) {
-                lvl = 0;
-                slot = (unsigned)s;
-                b = &q->b[0][slot];
-                if (bounded && ((q->now & ~(uint64_t)(SLOTS - 1)) | slot) >= until_key)
+    unsigned lvl, slot;
+    struct bucket *b;
+    for (;;) {
+        if (q->run_pos < q->run_len) {
+            const struct event *r = &q->run[q->run_pos];
+            uint64_t k = time_key(r->time);
+            if (q->nslots0 == 0 || k <= slots0_min(q)) {
+                if (bounded && k >= until_key)
                     return false;
-                break;
+                *out = *r;
+                q->run_pos++;
+                q->now = k;
+                q->size--;
+                return true;
             }
-            assert(q->levelmask != 0);
-            lvl = (unsigned)__builtin_ctz(q->levelmask);
-            slot = (unsigned)first_slot(q, lvl);
-            b = &q->b[lvl][slot];
-            if (bounded && b->min >= until_key)
-                return false;
-            /* A lone event is the minimum: pop it without moving it. */
-            if (b->head == b->tail && b->tcnt - b->hpos == 1)
-                break;
-            cascade(q, lvl, slot);
         }
-    } else if (bounded && q->now >= until_key) {
-        return false;
+        if (q->nslots0) {
+            lvl = 0;
+            slot = (unsigned)q->now & (SLOTS - 1);
+            b = &q->b[0][slot];
+            if (!b->head) {
+                slot = (unsigned)first_slot(q, 0);
+                b = &q->b[0][slot];
+            }
+            if (bounded && ((q->now & ~(uint64_t)(SLOTS - 1)) | slot) >= until_key)
+                return false;
+            break;
+        }
+        assert(q->levelmask != 0);
+        lvl = (unsigned)__builtin_ctz(q->levelmask);
+        slot = (unsigned)first_slot(q, lvl);
+        b = &q->b[lvl][slot];
+        if (bounded && b->min >= until_key)
+            return false;
+        /* A lone event is the minimum: pop it without moving it. */
+        if (b->head == b->tail && b->tcnt - b->hpos == 1)
+            break;
+        if (lvl == 1 && run_fill(q, slot))
+            continue;
+        cascade(q, lvl, slot);
     }
     struct chunk *c = b->head;
     *out = c->ev[b->hpos++];
@@ -445,16 +589,20 @@ simtime queue_peek_time(struct queue *q)
 {
     if (q->size == 0)
         return SIM_TIME_MAX;
-    if (q->b[0][q->now & (SLOTS - 1)].head)
-        return key_time(q->now);
-    int s = first_slot(q, 0);
-    if (s >= 0)
-        return key_time((q->now & ~(uint64_t)(SLOTS - 1)) | (unsigned)s);
+    if (q->run_pos < q->run_len || q->nslots0) {
+        uint64_t k = UINT64_MAX;
+        if (q->run_pos < q->run_len)
+            k = time_key(q->run[q->run_pos].time);
+        if (q->nslots0 && slots0_min(q) < k)
+            k = slots0_min(q);
+        return key_time(k);
+    }
     unsigned lvl = (unsigned)__builtin_ctz(q->levelmask);
     return key_time(q->b[lvl][first_slot(q, lvl)].min);
 }
 
 size_t queue_bytes(const struct queue *q)
 {
-    return sizeof *q + q->nchunks * sizeof(struct chunk) + q->slabcap * sizeof *q->slabs;
+    return sizeof *q + q->nchunks * sizeof(struct chunk) + q->slabcap * sizeof *q->slabs
+           + RUN_MAX * sizeof *q->run;
 }

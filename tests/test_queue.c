@@ -10,6 +10,7 @@
  * sort-based reference. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_rng.h>
 
 #include "sim/queue.h"
@@ -501,4 +502,78 @@ Test(queue, pop_before_stops_at_its_bound_and_leaves_the_queue_as_it_was)
     cr_assert_eq(ev.entity, 5);
     cr_assert_not(queue_pop_before(q, SIM_TIME_MAX, &ev));
     queue_destroy(q);
+}
+
+/* Level 0's sorted run (a level-1 bucket of at most 4096 events, sorted
+ * when the clock reaches it) beside its slots (pushes that land within
+ * the current 256 us while the run is popped): ties at the current
+ * instant and pushes between the run's times must come out in (time, seq)
+ * order, the run first on equal times. The window holds 1 to 10 000
+ * events, so both a run and a bucket too big for one (cascaded into the
+ * slots instead) are taken, at the boundary too; some pops are bounded
+ * just before or after the next event. Checked against a sorted
+ * reference, kept in descending order so pops take its end. */
+static void ref_insert(struct ref_ev *ref, size_t *n, simtime t, uint64_t seq)
+{
+    size_t at = 0;      /* after every later event: the new seq is the largest */
+    while (at < *n && ref[at].time > t)
+        at++;
+    memmove(&ref[at + 1], &ref[at], (*n - at) * sizeof *ref);
+    ref[at] = (struct ref_ev){ t, seq };
+    (*n)++;
+}
+
+Test(queue, run_and_slots_interleave_in_order)
+{
+    static const size_t sizes[] = { 1, 2, 150, 4095, 4096, 4097, 10000 };
+    gsl_rng *r = rng_stream_create(1, RNG_TEST, 11);
+    struct ref_ev *ref = malloc(40000 * sizeof *ref);
+    cr_assert_not_null(ref);
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        struct queue *q = queue_create(0);
+        size_t n = 0;
+        uint64_t seq = 0;
+        /* All in one level-1 bucket: [512, 768) us, seen from 0. */
+        for (size_t i = 0; i < sizes[z]; i++, seq++) {
+            simtime t = 512 + (simtime)gsl_rng_uniform_int(r, 256);
+            cr_assert_eq(queue_push(q, t, 0, 0, seq), 0);
+            ref_insert(ref, &n, t, seq);
+        }
+        size_t pops = 0;
+        while (n > 0) {
+            struct event ev;
+            simtime next = ref[n - 1].time;
+            cr_assert_eq(queue_peek_time(q), next, "size %zu, pop %zu", sizes[z], pops);
+            if (gsl_rng_uniform_int(r, 8) == 0)
+                cr_assert_not(queue_pop_before(q, next, &ev), "popped at its bound");
+            cr_assert(gsl_rng_uniform_int(r, 2) ? queue_pop(q, &ev)
+                                                : queue_pop_before(q, next + 1, &ev));
+            n--;
+            cr_assert(ev.time == ref[n].time && ev.seq == ref[n].seq,
+                      "size %zu, pop %zu: (%lld, %llu), want (%lld, %llu)", sizes[z], pops,
+                      (long long)ev.time, (unsigned long long)ev.seq,
+                      (long long)ref[n].time, (unsigned long long)ref[n].seq);
+            pops++;
+            /* A handler's pushes: at this instant, later in this window,
+             * in the next windows; fewer as the test goes on. */
+            if (seq < 3 * sizes[z] + 50) {
+                simtime now = ev.time, t;
+                switch (gsl_rng_uniform_int(r, 4)) {
+                case 0: t = now; break;
+                case 1: t = now + (simtime)gsl_rng_uniform_int(r, 256 - (uint64_t)(now & 255)); break;
+                case 2: t = now + (simtime)gsl_rng_uniform_int(r, 1000); break;
+                default: t = -1; break;
+                }
+                if (t >= 0) {
+                    cr_assert_eq(queue_push(q, t, 0, 0, seq), 0);
+                    ref_insert(ref, &n, t, seq);
+                    seq++;
+                }
+            }
+        }
+        cr_assert_eq(queue_size(q), 0);
+        queue_destroy(q);
+    }
+    free(ref);
+    rng_stream_destroy(r);
 }

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/demand.h"
@@ -85,6 +86,53 @@ Test(world, bytes_requested_equal_bytes_served_by_the_tiers)
               "mean bitrate %.1f kbps outside the ladder's %.1f-%.1f", kbps, bps[0] / 1e3,
               bps[nrungs - 1] / 1e3);
     run_free(&r);
+}
+
+/* Between two recomputations each resource's committed rate is the sum of
+ * its live flows' rates and its flow count theirs: the tick rebuilds
+ * committed from the live flows it finds in the pool (models/network.c),
+ * and a start or an end adjusts it. So a tick that visited a freed slot,
+ * or missed a live one, shows here. Checked at instants between ticks, in
+ * the filling minutes and after (flows ending at every instant free slots
+ * below others). */
+Test(world, committed_rates_are_the_live_flows_rates)
+{
+    struct world_run r;
+    char text[4096];
+    snprintf(text, sizeof text, SMALL, "20m", 7, 40000, "");
+    wr_start(&r, "small.json", text);
+    struct world *w = r.w;
+    double *sum = calloc(w->net.nres, sizeof *sum);
+    uint32_t *count = calloc(w->net.nres, sizeof *count);
+    cr_assert(sum && count);
+    for (simtime t = 30 * SIM_US_PER_S + 500000; t < 20 * 60 * SIM_US_PER_S; t += 97 * SIM_US_PER_S) {
+        wr_step(&r, t);
+        memset(sum, 0, w->net.nres * sizeof *sum);
+        memset(count, 0, w->net.nres * sizeof *count);
+        uint32_t live = 0;
+        for (uint32_t id = 0; id < w->net.flow_top; id++) {
+            const struct flow *f = &w->net.flows[id];
+            if (f->session == NONE)
+                continue;
+            live++;
+            for (int k = 0; k < 2; k++)
+                if (f->res[k] != NONE) {
+                    sum[f->res[k]] += f->rate_bps;
+                    count[f->res[k]]++;
+                }
+        }
+        cr_assert_eq(live, w->net.nactive);
+        cr_assert_gt(live, 0);
+        for (uint32_t k = 0; k < w->net.nres; k++) {
+            cr_assert_eq(w->net.res[k].flows, count[k], "resource %u at %lld us", k, (long long)t);
+            cr_assert_float_eq(w->net.res[k].committed_bps, sum[k], 1e-6 * (sum[k] + 1),
+                               "resource %u at %lld us: committed %.17g, live flows %.17g", k,
+                               (long long)t, w->net.res[k].committed_bps, sum[k]);
+        }
+    }
+    free(sum);
+    free(count);
+    wr_stop(&r);
 }
 
 Test(world, no_resource_carries_more_than_its_capacity)
