@@ -363,24 +363,50 @@ int queue_push(struct queue *q, simtime time, uint32_t kind, uint32_t entity,
 }
 
 /* Empties bucket (lvl, slot), which holds the smallest keys while every
- * lower level is empty: moves `now` to its minimum and redistributes its
- * events, in FIFO order, into lower levels. */
-static void cascade(struct queue *q, unsigned lvl, unsigned slot)
+ * lower level is empty, and moves `now` to its minimum. Returns what it
+ * held, for the walk below: its events in FIFO order, chunk by chunk,
+ * each chunk given back once read. */
+static inline struct bucket bucket_detach(struct queue *q, unsigned lvl, unsigned slot)
 {
     struct bucket src = q->b[lvl][slot];
     memset(&q->b[lvl][slot], 0, sizeof src);
     bit_clear(q, lvl, slot);
+    q->now = src.min;
+    return src;
+}
+
+/* The end of the detached bucket's current chunk, src->head; its events
+ * start at src->hpos. */
+static inline uint32_t walk_end(const struct bucket *src)
+{
+    return src->head == src->tail ? src->tcnt : CHUNK_EVENTS;
+}
+
+/* Gives the current chunk back and moves to the next; false after the
+ * last. */
+static inline bool walk_next(struct queue *q, struct bucket *src)
+{
+    struct chunk *c = src->head;
+    bool last = c == src->tail;
+    src->head = c->next;        /* read before chunk_give relinks c */
+    src->hpos = 0;
+    chunk_give(q, c);
+    return !last;
+}
+
+/* Empties bucket (lvl, slot) (see bucket_detach) into lower levels, its
+ * events in FIFO order. */
+static void cascade(struct queue *q, unsigned lvl, unsigned slot)
+{
+    struct bucket src = bucket_detach(q, lvl, slot);
     uint64_t now = src.min;
-    q->now = now;
-    struct chunk *c = src.head;
-    uint32_t pos = src.hpos;
-    for (;;) {
-        uint32_t end = c == src.tail ? src.tcnt : CHUNK_EVENTS;
+    do {
+        const struct chunk *c = src.head;
         if (c != src.tail) {
             __builtin_prefetch(c->next);
             __builtin_prefetch((char *)c->next + 64);
         }
-        for (; pos < end; pos++) {
+        for (uint32_t pos = src.hpos, end = walk_end(&src); pos < end; pos++) {
             const struct event *e = &c->ev[pos];
             __builtin_prefetch(e + 8);     /* 256 bytes ahead */
             uint64_t k = time_key(e->time);
@@ -390,14 +416,7 @@ static void cascade(struct queue *q, unsigned lvl, unsigned slot)
             if (l == 0 && q->near)
                 q->near(q->near_ctx, e);
         }
-        struct chunk *next = c->next;
-        int last = c == src.tail;
-        chunk_give(q, c);
-        if (last)
-            break;
-        c = next;
-        pos = 0;
-    }
+    } while (walk_next(q, &src));
 }
 
 /* count[d] (events with low digit d) becomes the run position of digit
@@ -457,28 +476,16 @@ static bool run_fill(struct queue *q, unsigned slot)
             break;
     }
     digits_to_positions(count);
-    struct bucket src = *b;
-    memset(b, 0, sizeof src);
-    bit_clear(q, 1, slot);
-    q->now = src.min;
-    struct chunk *c = src.head;
-    uint32_t pos = src.hpos;
-    for (;;) {
-        uint32_t end = c == src.tail ? src.tcnt : CHUNK_EVENTS;
-        for (; pos < end; pos++) {
+    struct bucket src = bucket_detach(q, 1, slot);
+    do {
+        const struct chunk *c = src.head;
+        for (uint32_t pos = src.hpos, end = walk_end(&src); pos < end; pos++) {
             const struct event *e = &c->ev[pos];
             q->run[count[(uint64_t)e->time & (SLOTS - 1)]++] = *e;
             if (q->near)
                 q->near(q->near_ctx, e);
         }
-        struct chunk *next = c->next;
-        int last = c == src.tail;
-        chunk_give(q, c);
-        if (last)
-            break;
-        c = next;
-        pos = 0;
-    }
+    } while (walk_next(q, &src));
     memset(count, 0, sizeof q->digit_count);
     q->run_pos = 0;
     q->run_len = n;
