@@ -382,16 +382,25 @@ static inline uint32_t walk_end(const struct bucket *src)
     return src->head == src->tail ? src->tcnt : CHUNK_EVENTS;
 }
 
+/* Moves to the next chunk, leaving the current one where it is; false
+ * after the last. Also walks a bucket that stays in place (a copy of it). */
+static inline bool walk_advance(struct bucket *src)
+{
+    if (src->head == src->tail)
+        return false;
+    src->head = src->head->next;
+    src->hpos = 0;
+    return true;
+}
+
 /* Gives the current chunk back and moves to the next; false after the
  * last. */
 static inline bool walk_next(struct queue *q, struct bucket *src)
 {
     struct chunk *c = src->head;
-    bool last = c == src->tail;
-    src->head = c->next;        /* read before chunk_give relinks c */
-    src->hpos = 0;
+    bool more = walk_advance(src);      /* reads c->next before chunk_give relinks c */
     chunk_give(q, c);
-    return !last;
+    return more;
 }
 
 /* Empties bucket (lvl, slot) (see bucket_detach) into lower levels, its
@@ -458,23 +467,21 @@ static void digits_to_positions(uint16_t *count)
  * holding one), taking and giving back a chunk and a bitmap bit per event. */
 static bool run_fill(struct queue *q, unsigned slot)
 {
-    struct bucket *b = &q->b[1][slot];
     uint16_t *count = q->digit_count;
     uint32_t n = 0;
-    for (struct chunk *c = b->head;; c = c->next) {
-        uint32_t from = c == b->head ? b->hpos : 0, end = c == b->tail ? b->tcnt : CHUNK_EVENTS;
-        n += end - from;
+    struct bucket it = q->b[1][slot];
+    do {
+        uint32_t end = walk_end(&it);
+        n += end - it.hpos;
         if (n > RUN_MAX) {
             memset(count, 0, sizeof q->digit_count);
             return false;
         }
         /* The times have the same low digit as their keys (the sign bit
          * is far above it). */
-        for (uint32_t i = from; i < end; i++)
-            count[(uint64_t)c->ev[i].time & (SLOTS - 1)]++;
-        if (c == b->tail)
-            break;
-    }
+        for (uint32_t i = it.hpos; i < end; i++)
+            count[(uint64_t)it.head->ev[i].time & (SLOTS - 1)]++;
+    } while (walk_advance(&it));
     digits_to_positions(count);
     struct bucket src = bucket_detach(q, 1, slot);
     do {
@@ -492,10 +499,16 @@ static bool run_fill(struct queue *q, unsigned slot)
     return true;
 }
 
+/* The key of level 0's slot `slot`: now's higher digits, then slot. */
+static inline uint64_t slot0_key(const struct queue *q, unsigned slot)
+{
+    return (q->now & ~(uint64_t)(SLOTS - 1)) | slot;
+}
+
 /* The smallest key in level 0's slots (some must be set). */
 static inline uint64_t slots0_min(const struct queue *q)
 {
-    return (q->now & ~(uint64_t)(SLOTS - 1)) | (unsigned)first_slot(q, 0);
+    return slot0_key(q, (unsigned)first_slot(q, 0));
 }
 
 /* Pops the earliest event if its key is below until_key (any event when
@@ -536,7 +549,7 @@ static inline bool pop_below(struct queue *q, bool bounded, uint64_t until_key,
                 slot = (unsigned)first_slot(q, 0);
                 b = &q->b[0][slot];
             }
-            if (bounded && ((q->now & ~(uint64_t)(SLOTS - 1)) | slot) >= until_key)
+            if (bounded && slot0_key(q, slot) >= until_key)
                 return false;
             break;
         }
@@ -600,8 +613,11 @@ simtime queue_peek_time(struct queue *q)
         uint64_t k = UINT64_MAX;
         if (q->run_pos < q->run_len)
             k = time_key(q->run[q->run_pos].time);
-        if (q->nslots0 && slots0_min(q) < k)
-            k = slots0_min(q);
+        if (q->nslots0) {
+            uint64_t s = slots0_min(q);
+            if (s < k)
+                k = s;
+        }
         return key_time(k);
     }
     unsigned lvl = (unsigned)__builtin_ctz(q->levelmask);
