@@ -29,20 +29,19 @@ static const char SMALL[] =
     " \"catalog\": {\"titles\": 2000}, %s"
     " \"metrics\": {\"period\": \"60s\"}}";
 
-static void run_small(struct world_run *r, const char *duration, int seed, int subscribers,
-                      const char *extra)
+static void start_small(struct world_run *r, const char *duration, int seed, int subscribers,
+                        const char *extra)
 {
     char text[4096];
     snprintf(text, sizeof text, SMALL, duration, seed, subscribers, extra);
     wr_start(r, "small.json", text);
-    wr_run_to_end(r);
 }
 
-static void run_free(struct world_run *r)
+static void run_small(struct world_run *r, const char *duration, int seed, int subscribers,
+                      const char *extra)
 {
-    world_destroy(r->w);
-    engine_destroy(&r->e);
-    scenario_free(&r->sc);
+    start_small(r, duration, seed, subscribers, extra);
+    wr_run_to_end(r);
 }
 
 Test(world, bytes_requested_equal_bytes_served_by_the_tiers)
@@ -85,7 +84,7 @@ Test(world, bytes_requested_equal_bytes_served_by_the_tiers)
     cr_assert(kbps > bps[0] / 1e3 && kbps < bps[nrungs - 1] / 1e3,
               "mean bitrate %.1f kbps outside the ladder's %.1f-%.1f", kbps, bps[0] / 1e3,
               bps[nrungs - 1] / 1e3);
-    run_free(&r);
+    wr_stop(&r);
 }
 
 /* Between two recomputations each resource's committed rate is the sum of
@@ -98,9 +97,7 @@ Test(world, bytes_requested_equal_bytes_served_by_the_tiers)
 Test(world, committed_rates_are_the_live_flows_rates)
 {
     struct world_run r;
-    char text[4096];
-    snprintf(text, sizeof text, SMALL, "20m", 7, 40000, "");
-    wr_start(&r, "small.json", text);
+    start_small(&r, "20m", 7, 40000, "");
     struct world *w = r.w;
     double *sum = calloc(w->net.nres, sizeof *sum);
     uint32_t *count = calloc(w->net.nres, sizeof *count);
@@ -151,7 +148,7 @@ Test(world, no_resource_carries_more_than_its_capacity)
         cr_assert_leq(mean_bps, w->net.res[k].capacity_bps * 1.01, "resource %u: %.4g of %.4g bps", k, mean_bps, w->net.res[k].capacity_bps);
     }
     cr_log_info("busiest resource at %.4f of its capacity over the run", worst);
-    run_free(&r);
+    wr_stop(&r);
 }
 
 Test(world, sample_scales_demand_and_capacities_together)
@@ -174,8 +171,8 @@ Test(world, sample_scales_demand_and_capacities_together)
     double ratio = (double)half.w->regions[0].active / (double)full.w->regions[0].active;
     cr_log_info("sampled/full concurrency at the end: %.4f", ratio);
     cr_assert(fabs(ratio - 0.5) < 0.05, "sampled/full concurrency %.4f, expected 0.5", ratio);
-    run_free(&full);
-    run_free(&half);
+    wr_stop(&full);
+    wr_stop(&half);
 }
 
 Test(world, same_seed_same_fingerprint_other_seed_other)
@@ -187,9 +184,9 @@ Test(world, same_seed_same_fingerprint_other_seed_other)
     cr_assert_eq(a.e.events, b.e.events);
     cr_assert_eq(a.e.fingerprint, b.e.fingerprint);
     cr_assert_neq(a.e.fingerprint, c.e.fingerprint);
-    run_free(&a);
-    run_free(&b);
-    run_free(&c);
+    wr_stop(&a);
+    wr_stop(&b);
+    wr_stop(&c);
 }
 
 Test(world, prefetch_hints_do_not_change_the_run)
@@ -198,9 +195,7 @@ Test(world, prefetch_hints_do_not_change_the_run)
      * is event for event the same. */
     struct world_run a, b;
     run_small(&a, "10m", 4, 20000, "");
-    char text[4096];
-    snprintf(text, sizeof text, SMALL, "10m", 4, 20000, "");
-    wr_start(&b, "small.json", text);
+    start_small(&b, "10m", 4, 20000, "");
     int hinted = 0;
     for (uint32_t k = 0; k < ENGINE_MAX_KINDS; k++) {
         hinted += b.e.prefetch[k] != NULL;
@@ -210,8 +205,8 @@ Test(world, prefetch_hints_do_not_change_the_run)
     cr_assert_eq(engine_run(&b.e, NULL, NULL), 0);
     cr_assert_eq(a.e.events, b.e.events);
     cr_assert_eq(a.e.fingerprint, b.e.fingerprint);
-    run_free(&a);
-    run_free(&b);
+    wr_stop(&a);
+    wr_stop(&b);
 }
 
 Test(world, session_state_within_budget)
@@ -221,7 +216,7 @@ Test(world, session_state_within_budget)
     struct world_run r;
     run_small(&r, "10m", 1, 20000, "");
     cr_assert_leq(world_bytes_per_session(r.w), 256);
-    run_free(&r);
+    wr_stop(&r);
 }
 
 Test(world, concurrency_follows_the_diurnal_target_within_3_percent)
@@ -254,5 +249,5 @@ Test(world, concurrency_follows_the_diurnal_target_within_3_percent)
         cr_log_info("hour %d: mean %.0f target %.0f (%.2f%%)", h, sum / n, target / n, 100 * err_rel);
         cr_assert_leq(err_rel, 0.03, "hour %d: mean concurrency %.0f, target %.0f", h, sum / n, target / n);
     }
-    run_free(&r);
+    wr_stop(&r);
 }
