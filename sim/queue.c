@@ -33,7 +33,13 @@
  * counting sort on that digit, and pops read the run in order. The slots
  * stay for pushes that land in the current 256 us while the run is popped
  * (and for buckets too big for the run); a pop takes the smaller of the
- * run's next key and the slots' lowest, the run's on a tie.
+ * run's next key and the slots' lowest, the run's on a tie. The run is
+ * for buckets of up to 1 024 events, a choice by measurement: it gains
+ * where buckets hold tens to hundreds (bench_e2e: 64-255 events; global.json
+ * at sample 0.06: 97% under 512), and it lost 6-12% against the cascade on
+ * 15 M sessions' first 10 s, whose buckets nearly all hold 1 024-32 767
+ * (two thirds 2 048-4 095), with or without prefetching its counting pass
+ * (analysis/PERFORMANCE.md, "Level 0's run and the bucket size").
  *
  * Why (time, seq) order is exact. Level 0's slot for key k holds only key
  * k, so FIFO order there is insertion order, i.e. seq order. All events of
@@ -60,7 +66,7 @@
  * on level 0), so queue_pop cannot fail. At 10^7 events: 32.5 bytes per
  * event (63 records per 2 KB chunk; queue.bytes_per_event.1e7). queue_bytes
  * counts every chunk allocated, touched or not, and the run (RUN_MAX
- * records, 128 KB, allocated with the queue so that pops never allocate).
+ * records, 32 KB, allocated with the queue so that pops never allocate).
  * A push before the last popped event is also refused with -1 (see
  * above).
  *
@@ -69,12 +75,19 @@
  * 12 -O2, quiet machine; hold operations per second at 10^3 / 10^6 / 10^7
  * pending; figures drop by up to a third when other jobs share the cores):
  *   this structure, 2 KB chunks (chosen)       35-37 M / 29-35 M / 31-35 M
- *     with its level-0 run (chosen, below)     32-33 M / 40-41 M / 33-34 M
+ *     with its level-0 run up to 4 096 events  32-33 M / 40-41 M / 33-34 M
  *     the same code without the run            33-35 M / 31 M    / 34 M
  *     (these two rows: three runs of each, interleaved, on another day,
  *     with a profiler on the other core; the run pays its digit pass for
  *     buckets of one event at 10^3 pending and sorts ~2 500 a bucket at
  *     10^7, and gains where buckets hold tens to hundreds)
+ *     the run up to 1 024 events (chosen)      34-35 M / 46-47 M / 36-37 M
+ *     the run up to 4 096 again                35 M    / 44-46 M / 38-39 M
+ *     without the run                          36 M    / 35 M    / 36-37 M
+ *     (these three rows: two runs of each, interleaved, quiet VM; at
+ *     10^7 the 1 024 limit sends the ~2 500-event buckets down the
+ *     cascade, which loses ~4% here but won 6-12% in a whole run of 15 M
+ *     sessions, where the sort meets the look-ahead's prefetches)
  *     with 512 B chunks                        34-35 M / 23-28 M / 17-19 M
  *     with 4 KB chunks                         33-35 M / 32-35 M / 36-37 M
  *     with 6-, 7-, 9- or 10-bit digits         7-40% slower (measured before
@@ -110,9 +123,10 @@
 /* A chunk is a 32-byte header (the link) and then events: with slabs
  * aligned to 64 bytes, no event straddles a cache line. */
 #define CHUNK_EVENTS ((QUEUE_CHUNK_BYTES - 32) / 32)
-/* The largest level-1 bucket sorted into level 0's run (128 KB); a larger
- * one (a premiere's joins) is cascaded into level 0's slots. */
-#define RUN_MAX 4096
+/* The largest level-1 bucket sorted into level 0's run (32 KB); a larger
+ * one (a premiere's joins, 15 M sessions' busiest seconds) is cascaded
+ * into level 0's slots (see "Level 0's run" above). */
+#define RUN_MAX QUEUE_RUN_MAX
 _Static_assert(RUN_MAX <= UINT16_MAX, "digit counts are 16-bit");
 /* Chunks a queue of n events may need beyond n / CHUNK_EVENTS (see
  * chunks_needed). */
@@ -127,13 +141,15 @@ struct chunk {
 _Static_assert(sizeof(struct event) == 32, "event records are 32 bytes");
 _Static_assert(sizeof(struct chunk) == QUEUE_CHUNK_BYTES, "chunks fill their size exactly");
 
-/* A FIFO of events: a list of chunks, read at head[hpos], written at
- * tail[tcnt]. Empty when head is NULL. */
+/* A FIFO of events: a list of nchunks chunks, read at head[hpos], written
+ * at tail[tcnt]. Empty when head is NULL. */
 struct bucket {
     struct chunk *head, *tail;
-    uint32_t hpos, tcnt;
+    uint16_t hpos, tcnt;
+    uint32_t nchunks;       /* so that its size is known without a walk */
     uint64_t min;           /* smallest key in the bucket */
 };
+_Static_assert(CHUNK_EVENTS <= UINT16_MAX, "hpos and tcnt are 16-bit");
 
 struct queue {
     uint64_t now;           /* key of the last popped event (0 before any) */
@@ -327,6 +343,7 @@ static inline struct event *bucket_append(struct queue *q, unsigned lvl, unsigne
         b->head = b->tail = c;
         b->hpos = 0;
         b->tcnt = 0;
+        b->nchunks = 1;
         b->min = k;
         bit_set(q, lvl, slot);
     } else {
@@ -337,6 +354,7 @@ static inline struct event *bucket_append(struct queue *q, unsigned lvl, unsigne
             b->tail->next = c;
             b->tail = c;
             b->tcnt = 0;
+            b->nchunks++;
         }
     }
     return &b->tail->ev[b->tcnt++];
@@ -375,6 +393,12 @@ static inline struct bucket bucket_detach(struct queue *q, unsigned lvl, unsigne
     return src;
 }
 
+/* The events in a non-empty bucket. */
+static inline size_t bucket_size(const struct bucket *b)
+{
+    return (size_t)(b->nchunks - 1) * CHUNK_EVENTS + b->tcnt - b->hpos;
+}
+
 /* The end of the detached bucket's current chunk, src->head; its events
  * start at src->hpos. */
 static inline uint32_t walk_end(const struct bucket *src)
@@ -391,6 +415,16 @@ static inline bool walk_advance(struct bucket *src)
     src->head = src->head->next;
     src->hpos = 0;
     return true;
+}
+
+/* Asks for the first lines of the chunk after the current one: chunks are
+ * linked, so the hardware's prefetcher cannot guess where it is. */
+static inline void walk_prefetch_next(const struct bucket *src)
+{
+    if (src->head != src->tail) {
+        __builtin_prefetch(src->head->next);
+        __builtin_prefetch((const char *)src->head->next + 64);
+    }
 }
 
 /* Gives the current chunk back and moves to the next; false after the
@@ -411,10 +445,7 @@ static void cascade(struct queue *q, unsigned lvl, unsigned slot)
     uint64_t now = src.min;
     do {
         const struct chunk *c = src.head;
-        if (c != src.tail) {
-            __builtin_prefetch(c->next);
-            __builtin_prefetch((char *)c->next + 64);
-        }
+        walk_prefetch_next(&src);
         for (uint32_t pos = src.hpos, end = walk_end(&src); pos < end; pos++) {
             const struct event *e = &c->ev[pos];
             __builtin_prefetch(e + 8);     /* 256 bytes ahead */
@@ -468,20 +499,25 @@ static void digits_to_positions(uint16_t *count)
 static bool run_fill(struct queue *q, unsigned slot)
 {
     uint16_t *count = q->digit_count;
-    uint32_t n = 0;
     struct bucket it = q->b[1][slot];
+    if (bucket_size(&it) > RUN_MAX)
+        return false;
+    uint32_t n = (uint32_t)bucket_size(&it);
+    uint32_t seen = 0;      /* the walk's count, against bucket_size's */
     do {
         uint32_t end = walk_end(&it);
-        n += end - it.hpos;
-        if (n > RUN_MAX) {
-            memset(count, 0, sizeof q->digit_count);
-            return false;
-        }
+        seen += end - it.hpos;
         /* The times have the same low digit as their keys (the sign bit
          * is far above it). */
-        for (uint32_t i = it.hpos; i < end; i++)
-            count[(uint64_t)it.head->ev[i].time & (SLOTS - 1)]++;
+        walk_prefetch_next(&it);
+        for (uint32_t i = it.hpos; i < end; i++) {
+            const struct event *e = &it.head->ev[i];
+            __builtin_prefetch(e + 8);
+            count[(uint64_t)e->time & (SLOTS - 1)]++;
+        }
     } while (walk_advance(&it));
+    assert(seen == n);
+    (void)seen;
     digits_to_positions(count);
     struct bucket src = bucket_detach(q, 1, slot);
     do {
@@ -578,6 +614,7 @@ static inline bool pop_below(struct queue *q, bool bounded, uint64_t until_key,
     } else if (b->hpos == CHUNK_EVENTS) {
         b->head = c->next;
         b->hpos = 0;
+        b->nchunks--;
         chunk_give(q, c);
     }
     q->size--;

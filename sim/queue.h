@@ -23,6 +23,14 @@ struct event {
 
 struct queue;
 
+/* The largest 256 us window of events (a level-1 bucket) that the queue
+ * sorts into an array instead of filing each event in a slot (sim/queue.c,
+ * "Level 0's run"). Public so that tests can straddle it; overridable to
+ * measure. */
+#ifndef QUEUE_RUN_MAX
+#define QUEUE_RUN_MAX 1024
+#endif
+
 /* Returns NULL on allocation failure. capacity_hint may be 0. */
 struct queue *queue_create(size_t capacity_hint);
 void queue_destroy(struct queue *q);

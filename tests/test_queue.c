@@ -504,8 +504,8 @@ Test(queue, pop_before_stops_at_its_bound_and_leaves_the_queue_as_it_was)
     queue_destroy(q);
 }
 
-/* Level 0's sorted run (a level-1 bucket of at most 4096 events, sorted
- * when the clock reaches it) beside its slots (pushes that land within
+/* Level 0's sorted run (a level-1 bucket of at most QUEUE_RUN_MAX events,
+ * sorted when the clock reaches it) beside its slots (pushes that land within
  * the current 256 us while the run is popped): ties at the current
  * instant and pushes between the run's times must come out in (time, seq)
  * order, the run first on equal times. The window holds 1 to 10 000
@@ -525,7 +525,8 @@ static void ref_insert(struct ref_ev *ref, size_t *n, simtime t, uint64_t seq)
 
 Test(queue, run_and_slots_interleave_in_order)
 {
-    static const size_t sizes[] = { 1, 2, 150, 4095, 4096, 4097, 10000 };
+    static const size_t sizes[] = { 1, 2, 150, QUEUE_RUN_MAX - 1, QUEUE_RUN_MAX,
+                                    QUEUE_RUN_MAX + 1, 4096, 10000 };
     gsl_rng *r = rng_stream_create(1, RNG_TEST, 11);
     struct ref_ev *ref = malloc(40000 * sizeof *ref);
     cr_assert_not_null(ref);
