@@ -500,9 +500,10 @@ static bool run_fill(struct queue *q, unsigned slot)
 {
     uint16_t *count = q->digit_count;
     struct bucket it = q->b[1][slot];
-    if (bucket_size(&it) > RUN_MAX)
+    size_t size = bucket_size(&it);
+    if (size > RUN_MAX)
         return false;
-    uint32_t n = (uint32_t)bucket_size(&it);
+    uint32_t n = (uint32_t)size;
     uint32_t seen = 0;      /* the walk's count, against bucket_size's */
     do {
         uint32_t end = walk_end(&it);
